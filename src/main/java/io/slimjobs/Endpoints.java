@@ -1,0 +1,20 @@
+package io.slimjobs;
+
+/** The `direct:` endpoints that tie the routes together; tests and extensions address them by these names. */
+public final class Endpoints {
+
+    /** The one trigger pipeline every door ends in: takes a TriggerRequest, answers a TriggerAccepted. */
+    public static final String TRIGGER = "direct:trigger";
+
+    public static final String API_JOB_POST = "direct:api-job-post";
+    public static final String API_JOB_LIST = "direct:api-job-list";
+    public static final String API_JOB_DELETE = "direct:api-job-delete";
+    public static final String API_JOBS_STATUS = "direct:api-jobs-status";
+    public static final String API_READY = "direct:api-ready";
+    public static final String API_METRICS = "direct:api-metrics";
+    /** Writes the body as SlimJobs JSON, keeping only the response code among the headers. */
+    public static final String API_JSON_RESPONSE = "direct:api-json-response";
+
+    private Endpoints() {
+    }
+}

@@ -1,0 +1,98 @@
+package io.slimjobs;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.slimjobs.api.HttpFallback;
+import io.slimjobs.api.JobsApi;
+import io.slimjobs.api.Readiness;
+import io.slimjobs.config.JobsConfiguration;
+import io.slimjobs.config.JobsConfigurationLoader;
+import io.slimjobs.kube.ClusterConnection;
+import io.slimjobs.kube.JobFactory;
+import io.slimjobs.kube.JobIndex;
+import io.slimjobs.kube.PodIndex;
+import io.slimjobs.queue.Dispatcher;
+import io.slimjobs.security.CallerTrust;
+import io.slimjobs.trigger.TriggerSteps;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.ResourceHelper;
+
+/**
+ * Wires SlimJobs: the configuration first (a broken one stops startup before anything else is opened), then
+ * the cluster connection, the informer-backed indexes, the dispatcher and the beans the routes call.
+ */
+public class SlimJobsBeans implements CamelConfiguration {
+
+    static final String DEMO_CONFIGURATION = "classpath:demo/jobs.json";
+
+    @PropertyInject("slimjobs.http.port")
+    private int httpPort;
+    @PropertyInject(value = "slimjobs.namespace", defaultValue = "")
+    private String namespace;
+    @PropertyInject(value = "slimjobs.kubernetes.master-url", defaultValue = "")
+    private String masterUrl;
+    @PropertyInject("slimjobs.embedded-cluster")
+    private boolean embeddedClusterAllowed;
+    @PropertyInject("slimjobs.embedded.run-duration")
+    private long demoRunMillis;
+    @PropertyInject(value = "slimjobs.config.file", defaultValue = "")
+    private String configFile;
+    @PropertyInject(value = "slimjobs.security.trusted-cidrs", defaultValue = "")
+    private String trustedCidrs;
+    @PropertyInject(value = "slimjobs.security.trusted-proxies", defaultValue = "")
+    private String trustedProxies;
+    @PropertyInject("slimjobs.informer.resync-interval")
+    private long informerResyncMillis;
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Map<String, String> env = System.getenv();
+        boolean embedded = !ClusterConnection.isConfigured(env, masterUrl);
+        if (embedded && !embeddedClusterAllowed) {
+            throw new IllegalStateException("No Kubernetes cluster is configured (no service account, KUBECONFIG, "
+                    + "~/.kube/config or slimjobs.kubernetes.master-url) and the embedded demo cluster is disabled");
+        }
+        JobsConfiguration configuration = loadConfiguration(context, env, embedded);
+
+        ClusterConnection cluster = embedded ? ClusterConnection.embedded(Duration.ofMillis(demoRunMillis))
+                : ClusterConnection.configured(masterUrl, namespace);
+        String ns = cluster.namespace();
+        PodIndex pods = new PodIndex(cluster.client(), ns, informerResyncMillis);
+        JobIndex jobs = new JobIndex(cluster.client(), ns, informerResyncMillis, pods);
+        Dispatcher dispatcher = new Dispatcher(cluster.client(), ns, jobs, configuration);
+        jobs.onChange(dispatcher::enqueue);
+        // the embedded demo is reached from this machine only, so loopback callers are trusted there
+        String trusted = embedded && trustedCidrs.isBlank() ? "127.0.0.0/8,::1" : trustedCidrs;
+        CallerTrust callerTrust = new CallerTrust(trusted, trustedProxies, pods);
+
+        Registry registry = context.getRegistry();
+        registry.bind("kubernetesClient", cluster.client());
+        registry.bind("metricsRegistry", new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        registry.bind("dispatcher", dispatcher);
+        registry.bind("triggerSteps", new TriggerSteps(configuration, new JobFactory(ns, Clock.systemUTC()), ns));
+        registry.bind("jobsApi", new JobsApi(configuration, jobs, callerTrust, cluster.client(), ns));
+        registry.bind("readiness", new Readiness(jobs, pods));
+        context.addService(new SlimJobsRuntime(context, cluster, pods, jobs, dispatcher));
+        context.addStartupListener((ctx, alreadyStarted) -> HttpFallback.install(ctx, httpPort));
+    }
+
+    /** The configured source; else, for the embedded demo only, a sample `fibonacci` job; else just `Default`. */
+    private JobsConfiguration loadConfiguration(CamelContext context, Map<String, String> env, boolean embedded)
+            throws Exception {
+        var source = JobsConfigurationLoader.configuredSource(env, configFile);
+        if (source.isEmpty() && embedded) {
+            try (var demo = ResourceHelper.resolveMandatoryResourceAsInputStream(context, DEMO_CONFIGURATION)) {
+                source = java.util.Optional.of(new JobsConfigurationLoader.Source("the embedded demo's "
+                        + DEMO_CONFIGURATION, new String(demo.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)));
+            }
+        }
+        return source.map(JobsConfigurationLoader::parse).orElseGet(JobsConfigurationLoader::builtInDefault);
+    }
+}

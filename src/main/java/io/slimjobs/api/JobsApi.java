@@ -1,0 +1,97 @@
+package io.slimjobs.api;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.slimjobs.config.JobDefinition;
+import io.slimjobs.config.JobsConfiguration;
+import io.slimjobs.error.NotFoundException;
+import io.slimjobs.kube.ExecutionView;
+import io.slimjobs.kube.JobIndex;
+import io.slimjobs.kube.Names;
+import io.slimjobs.security.CallerTrust;
+import io.slimjobs.security.VisibilityGuard;
+import io.slimjobs.trigger.TriggerRequest;
+import io.vertx.core.net.SocketAddress;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConstants;
+
+/** What the HTTP API routes call: each method checks the name and the caller's right first, then reads caches. */
+public final class JobsApi {
+
+    public static final String TRUSTED_CALLER = "slimjobsTrustedCaller";
+
+    private final JobsConfiguration configuration;
+    private final JobIndex jobs;
+    private final CallerTrust callerTrust;
+    private final KubernetesClient client;
+    private final String namespace;
+
+    public JobsApi(JobsConfiguration configuration, JobIndex jobs, CallerTrust callerTrust, KubernetesClient client,
+                   String namespace) {
+        this.configuration = configuration;
+        this.jobs = jobs;
+        this.callerTrust = callerTrust;
+        this.client = client;
+        this.namespace = namespace;
+    }
+
+    public boolean trustedCaller(@Header(VertxPlatformHttpConstants.REMOTE_ADDRESS) SocketAddress peer,
+                                 @Header("X-Forwarded-For") String forwardedFor) {
+        return peer != null && callerTrust.isTrusted(peer.host(), forwardedFor);
+    }
+
+    public TriggerRequest triggerRequest(@Header("name") String name, @Body String body,
+                                         @Header("Content-Type") String contentType,
+                                         @ExchangeProperty(TRUSTED_CALLER) boolean trusted) {
+        return new TriggerRequest(name, body, contentType, trusted);
+    }
+
+    public List<ExecutionView> list(@Header("name") String name, @ExchangeProperty(TRUSTED_CALLER) boolean trusted) {
+        return jobs.executions(visibleJob(name, trusted));
+    }
+
+    /** Deletes a queued, running or finished execution; its pods go with it. */
+    public Map<String, String> delete(@Header("name") String name, @Header("id") String id,
+                                      @ExchangeProperty(TRUSTED_CALLER) boolean trusted) {
+        String jobName = visibleJob(name, trusted);
+        ExecutionView execution = jobs.execution(jobName, id).orElseThrow(
+                () -> new NotFoundException("job '" + jobName + "' has no execution with Id '" + id + "'"));
+        client.batch().v1().jobs().inNamespace(namespace).withName(execution.name())
+                .withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
+        return Map.of("Id", execution.id(), "Name", execution.name());
+    }
+
+    /** Every definition the caller may see, with its executions that have not finished. */
+    public List<Map<String, Object>> status(@ExchangeProperty(TRUSTED_CALLER) boolean trusted) {
+        return configuration.definitions().entrySet().stream()
+                .filter(entry -> trusted || entry.getValue().visibility() == io.slimjobs.config.Visibility.Public)
+                .map(entry -> status(entry.getKey(), entry.getValue()))
+                .toList();
+    }
+
+    private Map<String, Object> status(String name, JobDefinition definition) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("Name", name);
+        status.put("Visibility", definition.visibility());
+        status.put("Image", definition.image());
+        status.put("ImagesWhitelist", definition.imagesWhitelist());
+        status.put("NumberParallelJob", definition.numberParallelJob());
+        status.put("Resources", definition.resources());
+        status.put("DependsOn", definition.dependsOn());
+        status.put("Schedules", configuration.schedules().getOrDefault(name, List.of()));
+        status.put("RunningJobs", jobs.executions(name).stream().filter(e -> !e.status().isFinished()).toList());
+        return status;
+    }
+
+    private String visibleJob(String name, boolean trusted) {
+        String jobName = Names.jobName(name);
+        VisibilityGuard.check(jobName, configuration.definitionFor(jobName), trusted);
+        return jobName;
+    }
+}

@@ -1,0 +1,79 @@
+package io.slimjobs.config;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.slimjobs.kube.Names;
+
+/**
+ * Well-formedness rules shared by job definitions and trigger overrides. Each method returns the problems it
+ * finds, each prefixed with the field path, so a caller can report all of them at once.
+ */
+public final class DefinitionRules {
+
+    private DefinitionRules() {
+    }
+
+    /** Every quantity parses and is not negative, and no request is above the limit of the same resource. */
+    public static List<String> resources(String path, Resources resources) {
+        List<String> problems = new ArrayList<>();
+        if (resources == null) {
+            return problems;
+        }
+        quantities(path + ".Requests", resources.requests(), problems);
+        quantities(path + ".Limits", resources.limits(), problems);
+        if (problems.isEmpty()) {
+            resources.requests().forEach((resource, request) -> {
+                String limit = resources.limits().get(resource);
+                if (limit != null && Quantities.amount(request).compareTo(Quantities.amount(limit)) > 0) {
+                    problems.add(path + ".Requests." + resource + ": " + request + " is above the limit " + limit);
+                }
+            });
+        }
+        return problems;
+    }
+
+    private static void quantities(String path, Map<String, String> quantities, List<String> problems) {
+        quantities.forEach((resource, value) -> {
+            try {
+                BigDecimal ignored = Quantities.amount(value);
+            } catch (IllegalArgumentException e) {
+                problems.add(path + "." + resource + ": " + e.getMessage());
+            }
+        });
+    }
+
+    /** Each variable has a name and at most one source (a value or one reference). */
+    public static List<String> environments(String path, List<EnvVar> environments) {
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; environments != null && i < environments.size(); i++) {
+            EnvVar env = environments.get(i);
+            if (env == null || env.name() == null || env.name().isBlank()) {
+                problems.add(path + "[" + i + "].Name: is required");
+            } else if (env.sourceCount() > 1) {
+                problems.add(path + "[" + i + "]: '" + env.name() + "' sets more than one of Value, SecretRef, "
+                        + "ConfigMapRef, FieldRef and ResourceFieldRef");
+            }
+        }
+        return problems;
+    }
+
+    /** Dependencies name Deployments or StatefulSets, so each must be a valid Kubernetes name. */
+    public static List<String> dependsOn(String path, List<String> dependsOn) {
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; dependsOn != null && i < dependsOn.size(); i++) {
+            if (!Names.isDnsLabel(dependsOn.get(i))) {
+                problems.add(path + "[" + i + "]: '" + dependsOn.get(i) + "' is not a Deployment or StatefulSet name");
+            }
+        }
+        return problems;
+    }
+
+    public static void atLeast(String path, Integer value, int minimum, List<String> problems) {
+        if (value != null && value < minimum) {
+            problems.add(path + ": " + value + " is below " + minimum);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.slimjobs.config;
+
+/**
+ * One container environment variable: a plain value or exactly one reference, as SlimFaas' `Environments`
+ * entries write it.
+ */
+public record EnvVar(String name, String value, KeyRef secretRef, KeyRef configMapRef, FieldRef fieldRef,
+                     ResourceFieldRef resourceFieldRef) {
+
+    public record KeyRef(String name, String key) {
+    }
+
+    public record FieldRef(String fieldPath) {
+    }
+
+    public record ResourceFieldRef(String containerName, String resource, String divisor) {
+    }
+
+    public boolean readsSecretOrConfigMap() {
+        return secretRef != null || configMapRef != null;
+    }
+
+    int sourceCount() {
+        int count = value != null ? 1 : 0;
+        for (Object ref : new Object[] {secretRef, configMapRef, fieldRef, resourceFieldRef}) {
+            count += ref != null ? 1 : 0;
+        }
+        return count;
+    }
+}

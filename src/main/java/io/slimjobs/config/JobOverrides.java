@@ -1,0 +1,18 @@
+package io.slimjobs.config;
+
+import java.util.List;
+
+/**
+ * What a trigger or a schedule entry may set on top of the job definition. Every field is optional;
+ * `null` means "keep the definition's value". `DependsOn: []` explicitly means "no dependencies".
+ */
+public record JobOverrides(List<String> args, String image, Resources resources, List<EnvVar> environments,
+                           List<String> dependsOn, Integer backoffLimit, Integer ttlSecondsAfterFinished,
+                           RestartPolicy restartPolicy) {
+
+    public static final JobOverrides NONE = new JobOverrides(null, null, null, null, null, null, null, null);
+
+    public boolean hasImage() {
+        return image != null && !image.isBlank();
+    }
+}

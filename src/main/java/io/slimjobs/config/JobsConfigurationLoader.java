@@ -1,0 +1,147 @@
+package io.slimjobs.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.slimjobs.Json;
+import io.slimjobs.error.InvalidRequestException;
+import io.slimjobs.kube.Names;
+
+/**
+ * Reads the jobs configuration from SlimFaas' environment variable or a file, in SlimFaas' JSON format, and
+ * refuses to start on anything broken rather than dropping a job silently.
+ */
+public final class JobsConfigurationLoader {
+
+    public static final String ENV = "SlimFaas__JobsConfiguration";
+    public static final String ENV_UPPER_CASE = "SLIMFAAS_JOBS_CONFIGURATION";
+
+    /** Where a configuration came from (for messages) and its JSON text. */
+    public record Source(String name, String json) {
+    }
+
+    private record Document(Map<String, JobDefinition> configurations,
+                            Map<String, List<ScheduleDefinition>> schedules) {
+    }
+
+    private JobsConfigurationLoader() {
+    }
+
+    /** The configured source: the environment variable first, then the file; none when neither is set. */
+    public static Optional<Source> configuredSource(Map<String, String> env, String configFile) {
+        for (String name : List.of(ENV, ENV_UPPER_CASE)) {
+            String json = env.get(name);
+            if (json != null && !json.isBlank()) {
+                return Optional.of(new Source("environment variable " + name, json));
+            }
+        }
+        if (configFile == null || configFile.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new Source("file " + configFile, Files.readString(Path.of(configFile))));
+        } catch (IOException e) {
+            throw new InvalidConfigurationException("cannot read the jobs configuration file " + configFile + ": " + e);
+        }
+    }
+
+    /** Only the built-in `Default` entry. */
+    public static JobsConfiguration builtInDefault() {
+        return new JobsConfiguration(Map.of(JobsConfiguration.DEFAULT, JobDefinition.BUILT_IN_DEFAULT), Map.of());
+    }
+
+    public static JobsConfiguration parse(Source source) {
+        Document document;
+        try {
+            document = Json.MAPPER.readValue(source.json(), Document.class);
+        } catch (JsonProcessingException e) {
+            throw invalid(source, List.of(Json.describe(e)));
+        }
+        if (document == null) {
+            throw invalid(source, List.of("the configuration must be a JSON object"));
+        }
+        List<String> problems = new ArrayList<>();
+        Map<String, JobDefinition> parsed = lowerCaseKeys("Configurations", document.configurations(), problems);
+        Map<String, List<ScheduleDefinition>> schedules = lowerCaseKeys("Schedules", document.schedules(), problems);
+
+        JobDefinition userDefault = parsed.remove(JobsConfiguration.DEFAULT);
+        JobDefinition defaultDefinition = userDefault == null ? JobDefinition.BUILT_IN_DEFAULT
+                : userDefault.withDefaults(JobDefinition.DEFAULT_RESOURCES);
+        Map<String, JobDefinition> definitions = new LinkedHashMap<>();
+        definitions.put(JobsConfiguration.DEFAULT, defaultDefinition);
+        parsed.forEach((name, definition) -> definitions.put(name,
+                definition == null ? null : definition.withDefaults(defaultDefinition.resources())));
+
+        definitions.forEach((name, definition) -> problems.addAll(problems("Configurations." + name, definition)));
+        schedules.forEach((name, entries) -> problems.addAll(scheduleProblems("Schedules." + name, entries)));
+        if (!problems.isEmpty()) {
+            throw invalid(source, problems);
+        }
+        return new JobsConfiguration(definitions, schedules);
+    }
+
+    private static <T> Map<String, T> lowerCaseKeys(String section, Map<String, T> entries, List<String> problems) {
+        Map<String, T> result = new LinkedHashMap<>();
+        if (entries == null) {
+            return result;
+        }
+        entries.forEach((key, value) -> {
+            String name = key.toLowerCase(Locale.ROOT);
+            try {
+                Names.jobName(name);
+            } catch (InvalidRequestException e) {
+                problems.add(section + "." + key + ": " + e.getMessage());
+            }
+            if (result.containsKey(name)) {
+                problems.add(section + "." + key + ": names are case-insensitive and '" + name + "' is defined twice");
+            }
+            result.put(name, value);
+        });
+        return result;
+    }
+
+    private static List<String> problems(String path, JobDefinition definition) {
+        List<String> problems = new ArrayList<>();
+        if (definition == null) {
+            problems.add(path + ": must be an object");
+            return problems;
+        }
+        for (int i = 0; i < definition.imagesWhitelist().size(); i++) {
+            String pattern = definition.imagesWhitelist().get(i);
+            if (pattern == null || pattern.isBlank()) {
+                problems.add(path + ".ImagesWhitelist[" + i + "]: must not be empty");
+            }
+        }
+        problems.addAll(DefinitionRules.resources(path + ".Resources", definition.resources()));
+        problems.addAll(DefinitionRules.environments(path + ".Environments", definition.environments()));
+        problems.addAll(DefinitionRules.dependsOn(path + ".DependsOn", definition.dependsOn()));
+        DefinitionRules.atLeast(path + ".NumberParallelJob", definition.numberParallelJob(), 1, problems);
+        DefinitionRules.atLeast(path + ".BackoffLimit", definition.backoffLimit(), 0, problems);
+        DefinitionRules.atLeast(path + ".TtlSecondsAfterFinished", definition.ttlSecondsAfterFinished(), 0, problems);
+        return problems;
+    }
+
+    private static List<String> scheduleProblems(String path, List<ScheduleDefinition> entries) {
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; entries != null && i < entries.size(); i++) {
+            ScheduleDefinition entry = entries.get(i);
+            if (entry == null || entry.schedule() == null || entry.schedule().isBlank()) {
+                problems.add(path + "[" + i + "].Schedule: is required");
+            }
+        }
+        return problems;
+    }
+
+    private static InvalidConfigurationException invalid(Source source, List<String> problems) {
+        return new InvalidConfigurationException("the jobs configuration in " + source.name() + " is invalid:\n  - "
+                + String.join("\n  - ", problems));
+    }
+}

@@ -1,0 +1,7 @@
+package io.slimjobs.config;
+
+/** The pod restart policies a Kubernetes Job accepts. */
+public enum RestartPolicy {
+    Never,
+    OnFailure
+}

@@ -1,0 +1,25 @@
+package io.slimjobs.config;
+
+import java.util.Iterator;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.slimjobs.Json;
+
+/** One `Schedules` entry: a cron expression and the overrides each run is triggered with. */
+public record ScheduleDefinition(String schedule, JobOverrides overrides) {
+
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    static ScheduleDefinition fromJson(ObjectNode node) throws JsonProcessingException {
+        String schedule = null;
+        for (Iterator<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> field = it.next();
+            if (field.getKey().equalsIgnoreCase("Schedule")) {
+                schedule = field.getValue().asText();
+            }
+        }
+        return new ScheduleDefinition(schedule, Json.MAPPER.treeToValue(node, JobOverrides.class));
+    }
+}

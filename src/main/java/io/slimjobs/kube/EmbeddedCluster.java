@@ -1,0 +1,92 @@
+package io.slimjobs.kube;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.logging.Level;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+
+/**
+ * An in-process Kubernetes API (fabric8's mock server in CRUD mode) with a {@link SimulatedKubelet} that runs Jobs:
+ * the demo cluster when no real one is configured, and the cluster of the tests.
+ */
+public final class EmbeddedCluster implements AutoCloseable {
+
+    /**
+     * The mock server logs every request at INFO through java.util.logging; a strong reference keeps the level we
+     * set, since JUL holds its loggers weakly.
+     */
+    private static final java.util.logging.Logger MOCK_SERVER_LOG =
+            java.util.logging.Logger.getLogger(MockWebServer.class.getName());
+
+    private final KubernetesMockServer server;
+    private final KubernetesClient client;
+    private final SimulatedKubelet kubelet;
+
+    private EmbeddedCluster(KubernetesMockServer server, KubernetesClient client, SimulatedKubelet kubelet) {
+        this.server = server;
+        this.client = client;
+        this.kubelet = kubelet;
+    }
+
+    /**
+     * Starts the API on 127.0.0.1 and a free port, with a client whose default namespace is {@code namespace} and a
+     * kubelet for that namespace.
+     *
+     * @param runDuration how long each pod runs before it succeeds; {@code null} keeps pods Running until a test
+     *                    calls {@link SimulatedKubelet#succeed} or {@link SimulatedKubelet#fail}
+     */
+    public static EmbeddedCluster start(String namespace, Duration runDuration) {
+        MOCK_SERVER_LOG.setLevel(Level.WARNING);
+        KubernetesMockServer server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+        KubernetesClient client = null;
+        try {
+            server.init(InetAddress.getByName("127.0.0.1"), 0);
+            // The mock's own URL says "localhost", which may resolve to ::1 where nothing listens.
+            String masterUrl = "http://127.0.0.1:" + server.getPort() + "/";
+            client = server.createClient(builder -> builder.editOrNewConfig()
+                    .withMasterUrl(masterUrl)
+                    .withNamespace(namespace)
+                    .endConfig());
+            SimulatedKubelet kubelet = new SimulatedKubelet(client, namespace, runDuration).start();
+            return new EmbeddedCluster(server, client, kubelet);
+        } catch (IOException | RuntimeException e) {
+            if (client != null) {
+                client.close();
+            }
+            server.destroy();
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+
+    public SimulatedKubelet kubelet() {
+        return kubelet;
+    }
+
+    public String masterUrl() {
+        return client.getConfiguration().getMasterUrl();
+    }
+
+    /** Stops kubelet, client and server; the server's Vert.x threads are not daemons and would keep the JVM up. */
+    @Override
+    public void close() {
+        try {
+            kubelet.close();
+            client.close();
+        } finally {
+            server.destroy();
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.slimjobs.kube;
+
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.slimjobs.error.ClusterUnavailableException;
+import io.slimjobs.error.ConflictException;
+import io.slimjobs.error.InvalidRequestException;
+import io.slimjobs.error.NotFoundException;
+import io.slimjobs.error.SlimJobsException;
+
+/** What an API server error means for the caller who asked for the write. */
+public final class KubernetesErrors {
+
+    private KubernetesErrors() {
+    }
+
+    public static SlimJobsException translate(KubernetesClientException e) {
+        String reason = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
+                : e.getMessage();
+        return switch (e.getCode()) {
+            case 404 -> new NotFoundException(reason);
+            case 409 -> new ConflictException(reason);
+            case 422 -> new InvalidRequestException("Kubernetes refused the Job: " + reason);
+            default -> new ClusterUnavailableException("the Kubernetes API server did not accept the request"
+                    + (e.getCode() > 0 ? " (HTTP " + e.getCode() + ")" : "") + ": " + reason);
+        };
+    }
+}

@@ -1,0 +1,24 @@
+package io.slimjobs.kube;
+
+/** Label and annotation keys SlimJobs puts on the Jobs it makes and reads back. */
+public final class Labels {
+
+    public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    public static final String MANAGED_BY_VALUE = "slimjobs";
+    /** The job name as the caller wrote it (lower-cased); `_` is kept, unlike in object names. */
+    public static final String JOB = "slimjobs.io/job";
+    /** The execution id returned to the caller. */
+    public static final String ID = "slimjobs.io/id";
+
+    /** When the execution was queued, in epoch milliseconds: the FIFO order key. */
+    public static final String ENQUEUED_AT = "slimjobs.io/enqueued-at";
+    /** The definition the execution runs under (`default` for unknown names). */
+    public static final String DEFINITION = "slimjobs.io/definition";
+    /** Comma-separated Deployments or StatefulSets the execution waits for. */
+    public static final String DEPENDS_ON = "slimjobs.io/depends-on";
+
+    public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + MANAGED_BY_VALUE;
+
+    private Labels() {
+    }
+}

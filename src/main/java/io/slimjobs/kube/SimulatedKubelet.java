@@ -1,0 +1,600 @@
+package io.slimjobs.kube;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodIP;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+
+/**
+ * Plays the Kubernetes Job controller, kubelet, TTL controller and garbage collector for one namespace of an API
+ * server where nothing changes status by itself (fabric8's CRUD mock): suspended Jobs get their {@code Suspended}
+ * condition, released Jobs get a pod that goes Pending → Running → Succeeded/Failed, failed pods are retried up to
+ * {@code backoffLimit}, finished Jobs expire after {@code ttlSecondsAfterFinished}, deleted Jobs lose their pods.
+ *
+ * <p>Level-triggered like a real controller: informer events only name a job; the work, on one thread, re-reads the
+ * Job and its pods from the API and derives everything from them, so duplicate or lost events are harmless. Reads go
+ * to the API rather than the informer cache because the cache can lag the pod this thread just created, which would
+ * create a second one (the real controller solves that with "expectations").
+ */
+public final class SimulatedKubelet implements AutoCloseable {
+
+    public static final String JOB_NAME_LABEL = "batch.kubernetes.io/job-name";
+    private static final String LEGACY_JOB_NAME_LABEL = "job-name";
+    private static final String CONTROLLER_UID_LABEL = "batch.kubernetes.io/controller-uid";
+    private static final String LEGACY_CONTROLLER_UID_LABEL = "controller-uid";
+
+    /** The Job controller's default when {@code spec.backoffLimit} is absent. */
+    private static final int DEFAULT_BACKOFF_LIMIT = 6;
+    /** How long "pulling the image and starting the container" takes. */
+    private static final Duration CONTAINER_START = Duration.ofMillis(50);
+    private static final long CALL_TIMEOUT_SECONDS = 10;
+    private static final int MAX_CONFLICT_RETRIES = 10;
+    private static final String NAME_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789";
+    /** Pod IPs stay unique across kubelets of one JVM, so IP-based caller trust never sees two pods share one. */
+    private static final AtomicInteger IP_SEQUENCE = new AtomicInteger();
+    private static final Logger LOG = LoggerFactory.getLogger(SimulatedKubelet.class);
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final Duration runDuration;
+    private final ScheduledExecutorService executor;
+    /** Jobs with a reconcile queued: coalesces bursts of events into one pass. */
+    private final Set<String> queued = ConcurrentHashMap.newKeySet();
+    /** Uids of finished Jobs whose TTL deletion is already scheduled. */
+    private final Set<String> expiring = ConcurrentHashMap.newKeySet();
+    private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+
+    /**
+     * @param runDuration how long each pod runs before it succeeds by itself; {@code null} keeps pods Running until
+     *                    {@link #succeed} or {@link #fail} is called (tests)
+     */
+    public SimulatedKubelet(KubernetesClient client, String namespace, Duration runDuration) {
+        this.client = client;
+        this.namespace = namespace;
+        this.runDuration = runDuration;
+        this.executor = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "simulated-kubelet");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    public synchronized SimulatedKubelet start() {
+        if (informers.isEmpty()) {
+            informers.add(client.batch().v1().jobs().inNamespace(namespace)
+                    .withLabelSelector(Labels.MANAGED_SELECTOR)
+                    .inform(handler(job -> job.getMetadata().getName()), 0));
+            informers.add(client.pods().inNamespace(namespace)
+                    .withLabel(JOB_NAME_LABEL)
+                    .inform(handler(pod -> pod.getMetadata().getLabels().get(JOB_NAME_LABEL)), 0));
+        }
+        return this;
+    }
+
+    @Override
+    public synchronized void close() {
+        // Pending work (container starts, TTL deletions) is dropped: it belongs to the cluster being shut down.
+        executor.shutdownNow();
+        informers.forEach(SharedIndexInformer::close);
+        informers.clear();
+        try {
+            // Lets an interrupted API call unwind before the caller closes the client under it.
+            executor.awaitTermination(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Ends the job's live pod with exit code 0; the Job then completes. Throws if the job has no live pod. */
+    public void succeed(String jobName) {
+        call(() -> terminate(jobName, true));
+    }
+
+    /** Ends the job's live pod with exit code 1; the Job retries or, past its backoff limit, fails. */
+    public void fail(String jobName) {
+        call(() -> terminate(jobName, false));
+    }
+
+    /** Keeps the job's live pod Pending with {@code ImagePullBackOff}, as for an image that cannot be pulled. */
+    public void imagePullError(String jobName) {
+        call(() -> {
+            retryOnConflict(() -> {
+                Pod pod = requireLivePod(jobName);
+                String now = now();
+                writePodStatus(pod, new PodStatusBuilder(pod.getStatus())
+                        .withPhase("Pending")
+                        .withConditions(podCondition("PodScheduled", "True", now),
+                                podCondition("Initialized", "True", now),
+                                podCondition("ContainersReady", "False", now), podCondition("Ready", "False", now))
+                        .withContainerStatuses(containerStatuses(pod.getSpec(), container -> container
+                                .withNewState().withNewWaiting()
+                                    .withReason("ImagePullBackOff")
+                                    .withMessage("Back-off pulling image \"" + container.getImage() + "\"")
+                                .endWaiting().endState()
+                                .withReady(false).withStarted(false)))
+                        .build());
+            });
+            // The Job's ready count drops with the pod's readiness.
+            reconcile(jobName);
+            return null;
+        });
+    }
+
+    /** The job's pod that is neither finished nor being deleted, read from the API. */
+    public Optional<Pod> livePod(String jobName) {
+        return podsOf(jobName).stream().filter(SimulatedKubelet::isLive).findFirst();
+    }
+
+    // ---- event intake: handlers only queue work, they never call the API
+
+    private <T extends HasMetadata> ResourceEventHandler<T> handler(Function<T, String> jobName) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T obj) {
+                enqueue(jobName.apply(obj));
+            }
+
+            @Override
+            public void onUpdate(T oldObj, T newObj) {
+                enqueue(jobName.apply(newObj));
+            }
+
+            @Override
+            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                enqueue(jobName.apply(obj));
+            }
+        };
+    }
+
+    private void enqueue(String jobName) {
+        if (jobName != null && queued.add(jobName)) {
+            submit(() -> {
+                queued.remove(jobName);
+                reconcile(jobName);
+            }, Duration.ZERO);
+        }
+    }
+
+    private void submit(Runnable work, Duration delay) {
+        try {
+            executor.schedule(() -> {
+                try {
+                    work.run();
+                } catch (RuntimeException e) {
+                    // A failed pass must not kill the thread; the next event repairs the state. Work cut off by
+                    // close() fails by design and is not worth a warning.
+                    if (!executor.isShutdown()) {
+                        LOG.warn("simulated kubelet step failed in namespace {}", namespace, e);
+                    }
+                }
+            }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closed) {
+            // closed: nothing left to simulate
+        }
+    }
+
+    /** Runs test-driven work on the kubelet thread, so it never races a reconcile, and waits for it. */
+    private <T> T call(Supplier<T> work) {
+        try {
+            return executor.submit(work::get).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("simulated kubelet did not answer in " + CALL_TIMEOUT_SECONDS + " s", e);
+        }
+    }
+
+    // ---- the Job controller
+
+    private void reconcile(String jobName) {
+        retryOnConflict(() -> {
+            Job job = client.batch().v1().jobs().inNamespace(namespace).withName(jobName).get();
+            List<Pod> pods = podsOf(jobName);
+            collectGarbage(job, pods);
+            if (job == null || job.getMetadata().getDeletionTimestamp() != null || !isManaged(job)) {
+                return;
+            }
+            List<Pod> owned = pods.stream().filter(pod -> ownedBy(pod, job)).toList();
+            JobStatus current = job.getStatus() == null ? new JobStatus() : job.getStatus();
+            if (isFinished(current)) {
+                scheduleExpiry(job);
+                return;
+            }
+            JobStatus desired = desiredStatus(job, current, owned);
+            if (!desired.equals(current)) {
+                // editStatus on the snapshot sends only the status diff to .../status, locked on the snapshot's
+                // resourceVersion: a spec change in between (the dispatcher's release) gives 409 and a fresh pass.
+                client.batch().v1().jobs().inNamespace(namespace).resource(job)
+                        .editStatus(latest -> new JobBuilder(latest).withStatus(desired).build());
+            }
+        });
+    }
+
+    /** The status the Job controller would write for these pods; creates or deletes pods on the way. */
+    private JobStatus desiredStatus(Job job, JobStatus current, List<Pod> pods) {
+        String now = now();
+        List<Pod> live = pods.stream().filter(SimulatedKubelet::isLive).toList();
+        int succeeded = Math.max(orZero(current.getSucceeded()), count(pods, "Succeeded"));
+        int failed = Math.max(orZero(current.getFailed()), count(pods, "Failed"));
+        int backoffLimit = job.getSpec().getBackoffLimit() == null
+                ? DEFAULT_BACKOFF_LIMIT : job.getSpec().getBackoffLimit();
+        JobStatusBuilder status = new JobStatusBuilder(current)
+                .withSucceeded(succeeded > 0 ? Integer.valueOf(succeeded) : current.getSucceeded())
+                .withFailed(failed > 0 ? Integer.valueOf(failed) : current.getFailed());
+        List<JobCondition> conditions = new ArrayList<>(current.getConditions());
+
+        if (Boolean.TRUE.equals(job.getSpec().getSuspend())) {
+            // Suspending stops running pods; a never-started Job only gets the condition.
+            live.forEach(this::deletePod);
+            if (current.getActive() != null) {
+                status.withActive(0).withReady(0);
+            }
+            setCondition(conditions, "Suspended", "True", "JobSuspended", "Job suspended", now);
+        } else if (succeeded > 0) {
+            status.withActive(0).withReady(0)
+                    .withCompletionTime(current.getCompletionTime() == null ? now : current.getCompletionTime());
+            resumeIfSuspended(conditions, now);
+            setCondition(conditions, "SuccessCriteriaMet", "True", "CompletionsReached",
+                    "Reached expected number of succeeded pods", now);
+            setCondition(conditions, "Complete", "True", "CompletionsReached",
+                    "Reached expected number of succeeded pods", now);
+        } else if (failed > backoffLimit) {
+            live.forEach(this::deletePod);
+            status.withActive(0).withReady(0);
+            resumeIfSuspended(conditions, now);
+            setCondition(conditions, "FailureTarget", "True", "BackoffLimitExceeded",
+                    "Job has reached the specified backoff limit", now);
+            setCondition(conditions, "Failed", "True", "BackoffLimitExceeded",
+                    "Job has reached the specified backoff limit", now);
+        } else {
+            // Like Kubernetes, resuming a suspended Job restarts its clock; a retry keeps it.
+            if (current.getStartTime() == null || resumeIfSuspended(conditions, now)) {
+                status.withStartTime(now);
+            }
+            if (live.isEmpty()) {
+                live = List.of(createPod(job));
+            }
+            status.withActive(live.size())
+                    .withReady((int) live.stream().filter(SimulatedKubelet::isReady).count());
+        }
+        return status.withConditions(conditions).build();
+    }
+
+    /** Flips an existing Suspended=True condition to False; true if it did. */
+    private static boolean resumeIfSuspended(List<JobCondition> conditions, String now) {
+        boolean suspended = conditions.stream()
+                .anyMatch(c -> "Suspended".equals(c.getType()) && "True".equals(c.getStatus()));
+        if (suspended) {
+            setCondition(conditions, "Suspended", "False", "JobResumed", "Job resumed", now);
+        }
+        return suspended;
+    }
+
+    /** Replaces a condition only when its status or reason changes, so an unchanged Job compares equal. */
+    private static void setCondition(List<JobCondition> conditions, String type, String status, String reason,
+            String message, String now) {
+        for (int i = 0; i < conditions.size(); i++) {
+            JobCondition existing = conditions.get(i);
+            if (type.equals(existing.getType())) {
+                if (status.equals(existing.getStatus()) && reason.equals(existing.getReason())) {
+                    return;
+                }
+                conditions.set(i, condition(type, status, reason, message, now));
+                return;
+            }
+        }
+        conditions.add(condition(type, status, reason, message, now));
+    }
+
+    private static JobCondition condition(String type, String status, String reason, String message, String now) {
+        return new JobConditionBuilder()
+                .withType(type).withStatus(status).withReason(reason).withMessage(message)
+                .withLastProbeTime(now).withLastTransitionTime(now)
+                .build();
+    }
+
+    // ---- the kubelet
+
+    private Pod createPod(Job job) {
+        String jobName = job.getMetadata().getName();
+        String uid = job.getMetadata().getUid();
+        var template = job.getSpec().getTemplate();
+        Map<String, String> labels = new HashMap<>();
+        if (template.getMetadata() != null && template.getMetadata().getLabels() != null) {
+            labels.putAll(template.getMetadata().getLabels());
+        }
+        labels.put(JOB_NAME_LABEL, jobName);
+        labels.put(LEGACY_JOB_NAME_LABEL, jobName);
+        if (uid != null) {
+            labels.put(CONTROLLER_UID_LABEL, uid);
+            labels.put(LEGACY_CONTROLLER_UID_LABEL, uid);
+        }
+        // Created with its status in one call: the mock keeps it, and no one can see a status-less pod.
+        Pod pod = new PodBuilder()
+                .withNewMetadata()
+                    .withName(podName(jobName))
+                    .withNamespace(namespace)
+                    .withLabels(labels)
+                    .withAnnotations(template.getMetadata() == null ? null : template.getMetadata().getAnnotations())
+                    .addNewOwnerReference()
+                        .withApiVersion("batch/v1").withKind("Job").withName(jobName).withUid(uid)
+                        .withController(true).withBlockOwnerDeletion(true)
+                    .endOwnerReference()
+                .endMetadata()
+                .withSpec(new PodSpecBuilder(template.getSpec()).build())
+                .withNewStatus()
+                    .withPhase("Pending")
+                    .withQosClass("BestEffort")
+                    .withContainerStatuses(containerStatuses(template.getSpec(), container -> container
+                            .withNewState().withNewWaiting().withReason("ContainerCreating").endWaiting().endState()
+                            .withReady(false).withStarted(false)))
+                .endStatus()
+                .build();
+        Pod created = client.pods().inNamespace(namespace).resource(pod).create();
+        String podName = created.getMetadata().getName();
+        submit(() -> startContainers(jobName, podName), CONTAINER_START);
+        return created;
+    }
+
+    /** Pending → Running, unless something (an image pull error, a deletion) happened to the pod meanwhile. */
+    private void startContainers(String jobName, String podName) {
+        retryOnConflict(() -> {
+            Pod pod = client.pods().inNamespace(namespace).withName(podName).get();
+            if (pod == null || !isLive(pod) || !"Pending".equals(pod.getStatus().getPhase())
+                    || !containersWaitingFor(pod, "ContainerCreating")) {
+                return;
+            }
+            String now = now();
+            String ip = nextIp();
+            writePodStatus(pod, new PodStatusBuilder(pod.getStatus())
+                    .withPhase("Running")
+                    .withHostIP("10.0.0.1")
+                    .withPodIP(ip)
+                    .withPodIPs(new PodIP(ip))
+                    .withStartTime(now)
+                    .withConditions(podCondition("PodScheduled", "True", now), podCondition("Initialized", "True", now),
+                            podCondition("ContainersReady", "True", now), podCondition("Ready", "True", now))
+                    .withContainerStatuses(containerStatuses(pod.getSpec(), container -> container
+                            .withNewState().withNewRunning().withStartedAt(now).endRunning().endState()
+                            .withReady(true).withStarted(true)))
+                    .build());
+            if (runDuration != null) {
+                submit(() -> finishAfterRun(jobName, podName), runDuration);
+            }
+        });
+        enqueue(jobName);
+    }
+
+    /** The demo's pods succeed by themselves once their run time is over. */
+    private void finishAfterRun(String jobName, String podName) {
+        retryOnConflict(() -> {
+            Pod pod = client.pods().inNamespace(namespace).withName(podName).get();
+            if (pod != null && isLive(pod) && "Running".equals(pod.getStatus().getPhase())) {
+                writePodStatus(pod, terminated(pod, 0));
+            }
+        });
+        enqueue(jobName);
+    }
+
+    private Void terminate(String jobName, boolean success) {
+        retryOnConflict(() -> {
+            Pod pod = requireLivePod(jobName);
+            writePodStatus(pod, terminated(pod, success ? 0 : 1));
+        });
+        // Synchronously, so a second fail() right after the first finds the retry pod.
+        reconcile(jobName);
+        return null;
+    }
+
+    private PodStatus terminated(Pod pod, int exitCode) {
+        String now = now();
+        String startedAt = pod.getStatus().getStartTime() == null ? now : pod.getStatus().getStartTime();
+        String reason = exitCode == 0 ? "Completed" : "Error";
+        return new PodStatusBuilder(pod.getStatus())
+                .withPhase(exitCode == 0 ? "Succeeded" : "Failed")
+                .withConditions(podCondition("PodScheduled", "True", startedAt),
+                        podCondition("Initialized", "True", startedAt),
+                        podCondition("ContainersReady", "False", now), podCondition("Ready", "False", now))
+                .withContainerStatuses(containerStatuses(pod.getSpec(), container -> container
+                        .withNewState().withNewTerminated()
+                            .withExitCode(exitCode).withReason(reason).withStartedAt(startedAt).withFinishedAt(now)
+                        .endTerminated().endState()
+                        .withReady(false).withStarted(false)))
+                .build();
+    }
+
+    private void writePodStatus(Pod snapshot, PodStatus status) {
+        client.pods().inNamespace(namespace).resource(snapshot)
+                .editStatus(latest -> new PodBuilder(latest).withStatus(status).build());
+    }
+
+    private Pod requireLivePod(String jobName) {
+        return livePod(jobName).orElseThrow(() -> new IllegalStateException(
+                "job " + jobName + " in namespace " + namespace + " has no live pod"));
+    }
+
+    // ---- TTL controller and garbage collector
+
+    private void scheduleExpiry(Job job) {
+        Integer ttl = job.getSpec().getTtlSecondsAfterFinished();
+        String uid = job.getMetadata().getUid();
+        if (ttl == null || !expiring.add(uid)) {
+            return;
+        }
+        Instant finished = job.getStatus().getConditions().stream()
+                .filter(c -> ("Complete".equals(c.getType()) || "Failed".equals(c.getType()))
+                        && "True".equals(c.getStatus()))
+                .map(c -> Instant.parse(c.getLastTransitionTime()))
+                .findFirst().orElseGet(Instant::now);
+        Duration delay = Duration.between(Instant.now(), finished.plusSeconds(ttl));
+        String jobName = job.getMetadata().getName();
+        submit(() -> {
+            expiring.remove(uid);
+            Job latest = client.batch().v1().jobs().inNamespace(namespace).withName(jobName).get();
+            // The uid check keeps a newer Job that reuses the name alive.
+            if (latest != null && uid.equals(latest.getMetadata().getUid())) {
+                client.batch().v1().jobs().inNamespace(namespace).withName(jobName)
+                        .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+            }
+        }, delay.isNegative() ? Duration.ZERO : delay);
+    }
+
+    /**
+     * Deletes pods whose controlling Job is gone or was replaced by a newer Job of the same name; like the real
+     * garbage collector it goes by owner uid, so pods without an owner reference are left alone.
+     */
+    private void collectGarbage(Job job, List<Pod> pods) {
+        pods.stream()
+                .filter(pod -> pod.getMetadata().getOwnerReferences().stream()
+                        .anyMatch(owner -> "Job".equals(owner.getKind())
+                                && (job == null || !job.getMetadata().getUid().equals(owner.getUid()))))
+                .forEach(this::deletePod);
+    }
+
+    private void deletePod(Pod pod) {
+        client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).delete();
+    }
+
+    // ---- small helpers
+
+    /** Re-runs a read-decide-write step on 409 (someone wrote in between); a 404 means the object is gone. */
+    private void retryOnConflict(Runnable step) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                step.run();
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 404) {
+                    return;
+                }
+                if (e.getCode() != 409 || attempt >= MAX_CONFLICT_RETRIES) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private List<Pod> podsOf(String jobName) {
+        return client.pods().inNamespace(namespace).withLabel(JOB_NAME_LABEL, jobName).list().getItems();
+    }
+
+    private static String podName(String jobName) {
+        StringBuilder name = new StringBuilder(jobName.length() > 57 ? jobName.substring(0, 57) : jobName).append('-');
+        for (int i = 0; i < 5; i++) {
+            name.append(NAME_CHARS.charAt(ThreadLocalRandom.current().nextInt(NAME_CHARS.length())));
+        }
+        return name.toString();
+    }
+
+    private static String nextIp() {
+        int n = IP_SEQUENCE.getAndIncrement();
+        return "10.244." + (n / 254) % 256 + "." + (n % 254 + 1);
+    }
+
+    private static boolean isManaged(Job job) {
+        Map<String, String> labels = job.getMetadata().getLabels();
+        return labels != null && Labels.MANAGED_BY_VALUE.equals(labels.get(Labels.MANAGED_BY));
+    }
+
+    private static boolean ownedBy(Pod pod, Job job) {
+        List<OwnerReference> owners = pod.getMetadata().getOwnerReferences();
+        return owners == null || owners.isEmpty()
+                || owners.stream().anyMatch(owner -> job.getMetadata().getUid().equals(owner.getUid()));
+    }
+
+    private static boolean isFinished(JobStatus status) {
+        return status.getConditions().stream().anyMatch(c -> "True".equals(c.getStatus())
+                && ("Complete".equals(c.getType()) || "Failed".equals(c.getType())));
+    }
+
+    private static boolean isLive(Pod pod) {
+        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        return pod.getMetadata().getDeletionTimestamp() == null
+                && !"Succeeded".equals(phase) && !"Failed".equals(phase);
+    }
+
+    private static boolean isReady(Pod pod) {
+        return "Running".equals(pod.getStatus().getPhase()) && pod.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    private static boolean containersWaitingFor(Pod pod, String reason) {
+        return pod.getStatus().getContainerStatuses().stream().allMatch(status -> status.getState() != null
+                && status.getState().getWaiting() != null && reason.equals(status.getState().getWaiting().getReason()));
+    }
+
+    private static int count(List<Pod> pods, String phase) {
+        return (int) pods.stream().filter(pod -> pod.getStatus() != null && phase.equals(pod.getStatus().getPhase()))
+                .count();
+    }
+
+    private static int orZero(Integer value) {
+        return value == null ? 0 : value;
+    }
+
+    /** One status per container, named and imaged after it, with the state {@code state} gives it. */
+    private static List<ContainerStatus> containerStatuses(PodSpec spec,
+            UnaryOperator<ContainerStatusBuilder> state) {
+        return spec.getContainers().stream()
+                .map(container -> state.apply(new ContainerStatusBuilder()
+                        .withName(container.getName()).withImage(container.getImage()).withRestartCount(0)).build())
+                .toList();
+    }
+
+    private static PodCondition podCondition(String type, String status, String now) {
+        return new PodConditionBuilder().withType(type).withStatus(status).withLastTransitionTime(now).build();
+    }
+
+    /** RFC 3339 with second precision, as the API server writes {@code metav1.Time}. */
+    private static String now() {
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+}

@@ -1,0 +1,61 @@
+package io.slimjobs.trigger;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import io.slimjobs.config.EnvVar;
+import io.slimjobs.config.JobDefinition;
+import io.slimjobs.config.JobOverrides;
+import io.slimjobs.config.Resources;
+
+/** Merges a trigger's overrides into the job definition; {@link GuardRails} has already checked them. */
+final class OverrideMerger {
+
+    private OverrideMerger() {
+    }
+
+    static ExecutionPlan merge(String jobName, JobDefinition definition, JobOverrides overrides) {
+        return new ExecutionPlan(
+                jobName,
+                overrides.hasImage() ? overrides.image() : definition.image(),
+                overrides.args() == null ? List.of() : List.copyOf(overrides.args()),
+                environments(definition.environments(), overrides.environments()),
+                resources(definition.resources(), overrides.resources()),
+                overrides.dependsOn() == null ? definition.dependsOn() : List.copyOf(overrides.dependsOn()),
+                overrides.backoffLimit() == null ? definition.backoffLimit() : overrides.backoffLimit(),
+                overrides.ttlSecondsAfterFinished() == null ? definition.ttlSecondsAfterFinished()
+                        : overrides.ttlSecondsAfterFinished(),
+                overrides.restartPolicy() == null ? definition.restartPolicy() : overrides.restartPolicy());
+    }
+
+    /** The definition's variables the request does not name, in definition order, then the request's. */
+    private static List<EnvVar> environments(List<EnvVar> defined, List<EnvVar> requested) {
+        if (requested == null) {
+            return defined;
+        }
+        Set<String> requestedNames = requested.stream().map(EnvVar::name).collect(Collectors.toSet());
+        List<EnvVar> merged = new ArrayList<>();
+        defined.stream().filter(env -> !requestedNames.contains(env.name())).forEach(merged::add);
+        merged.addAll(requested);
+        return merged;
+    }
+
+    /** Per resource key: the request's value where it sets one, the definition's otherwise. */
+    private static Resources resources(Resources defined, Resources requested) {
+        if (requested == null) {
+            return defined;
+        }
+        return new Resources(perKey(defined.requests(), requested.requests()),
+                perKey(defined.limits(), requested.limits()));
+    }
+
+    private static Map<String, String> perKey(Map<String, String> defined, Map<String, String> requested) {
+        Map<String, String> merged = new LinkedHashMap<>(defined);
+        merged.putAll(requested);
+        return merged;
+    }
+}

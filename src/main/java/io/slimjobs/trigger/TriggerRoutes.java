@@ -1,0 +1,23 @@
+package io.slimjobs.trigger;
+
+import io.slimjobs.Endpoints;
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * The trigger pipeline every door ends in, so no door can skip a guard rail. Errors are not handled here
+ * (no error handler of its own): they go back to the door, which answers them its own way.
+ */
+public class TriggerRoutes extends RouteBuilder {
+
+    @Override
+    public void configure() {
+        from(Endpoints.TRIGGER).routeId("trigger")
+                .errorHandler(noErrorHandler())
+                .bean("triggerSteps", "plan")
+                .bean("triggerSteps", "kubernetesJob")
+                .to("kubernetes-job:local?operation=createJob")
+                .bean("triggerSteps", "accepted")
+                .toD("micrometer:counter:slimjobs.triggers?tags.job=${exchangeProperty."
+                        + TriggerSteps.DEFINITION_PROPERTY + "}&tags.outcome=accepted");
+    }
+}

@@ -1,0 +1,56 @@
+package io.slimjobs.trigger;
+
+import java.util.UUID;
+
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.slimjobs.config.JobDefinition;
+import io.slimjobs.config.JobsConfiguration;
+import io.slimjobs.kube.JobFactory;
+import io.slimjobs.kube.Labels;
+import io.slimjobs.kube.Names;
+import io.slimjobs.security.VisibilityGuard;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.kubernetes.KubernetesConstants;
+
+/** The steps of the `trigger` route, in route order. */
+public final class TriggerSteps {
+
+    /** Exchange property holding the definition a trigger runs under, for metrics. */
+    public static final String DEFINITION_PROPERTY = "slimjobsDefinition";
+
+    private final JobsConfiguration configuration;
+    private final JobFactory jobFactory;
+    private final String namespace;
+
+    public TriggerSteps(JobsConfiguration configuration, JobFactory jobFactory, String namespace) {
+        this.configuration = configuration;
+        this.jobFactory = jobFactory;
+        this.namespace = namespace;
+    }
+
+    /** Name rules, visibility, then the overrides against the definition's guard rails. */
+    public ExecutionPlan plan(TriggerRequest request, Exchange exchange) {
+        String jobName = Names.jobName(request.jobName());
+        JobDefinition definition = configuration.definitionFor(jobName);
+        exchange.setProperty(DEFINITION_PROPERTY,
+                configuration.definitions().containsKey(jobName) ? jobName : JobsConfiguration.DEFAULT);
+        VisibilityGuard.check(jobName, definition, request.trustedCaller());
+        return GuardRails.apply(jobName, definition,
+                OverridesReader.read(request.overridesJson(), request.contentType()));
+    }
+
+    /** The suspended Job, as the headers of the kubernetes-job `createJob` operation. */
+    public void kubernetesJob(ExecutionPlan plan, Exchange exchange) {
+        Job job = jobFactory.build(plan, UUID.randomUUID().toString());
+        exchange.getMessage().setHeader(KubernetesConstants.KUBERNETES_NAMESPACE_NAME, namespace);
+        exchange.getMessage().setHeader(KubernetesConstants.KUBERNETES_JOB_NAME, job.getMetadata().getName());
+        exchange.getMessage().setHeader(KubernetesConstants.KUBERNETES_JOB_LABELS, job.getMetadata().getLabels());
+        exchange.getMessage().setHeader(KubernetesConstants.KUBERNETES_JOB_ANNOTATIONS,
+                job.getMetadata().getAnnotations());
+        exchange.getMessage().setHeader(KubernetesConstants.KUBERNETES_JOB_SPEC, job.getSpec());
+    }
+
+    public TriggerAccepted accepted(Job created) {
+        return new TriggerAccepted(created.getMetadata().getLabels().get(Labels.ID));
+    }
+}

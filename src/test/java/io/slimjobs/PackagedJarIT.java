@@ -1,0 +1,124 @@
+package io.slimjobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.slimjobs.HttpCaller.Answer;
+import org.apache.camel.test.AvailablePortFinder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Starts `target/slimjobs.jar` the way the README does, on a machine with no cluster configured, and walks
+ * the quick start: the embedded demo cluster, the sample `fibonacci` job, a run to completion.
+ */
+class PackagedJarIT {
+
+    @TempDir
+    Path home;
+    private Process process;
+    private Path log;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (process != null) {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private Process start(Map<String, String> environment) throws IOException {
+        log = home.resolve("slimjobs.log");
+        ProcessBuilder builder = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", "target/slimjobs.jar")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        // a fresh machine: no kubeconfig, no in-cluster service account
+        builder.environment().keySet().removeIf(key -> key.startsWith("KUBE") || key.startsWith("SlimFaas")
+                || key.startsWith("SLIMFAAS") || key.startsWith("SLIMJOBS"));
+        builder.environment().put("HOME", home.toString());
+        builder.environment().putAll(environment);
+        process = builder.start();
+        return process;
+    }
+
+    @Test
+    void should_run_the_quick_start_on_the_embedded_demo_cluster() throws Exception {
+        int port = AvailablePortFinder.getNextAvailable();
+        start(Map.of("SLIMJOBS_HTTP_PORT", String.valueOf(port), "SLIMJOBS_EMBEDDED_RUN_DURATION", "500"));
+        try (HttpCaller http = new HttpCaller(port)) {
+            awaitAnswer("the service is ready", () -> http.call(HttpCaller.OUTSIDER, "GET", "/ready", Map.of(), null), 200);
+
+            Answer triggered = http.call(HttpCaller.OUTSIDER, "POST", "/job/fibonacci",
+                    Map.of("Content-Type", "application/x-www-form-urlencoded"), "{\"Args\":[\"42\"]}");
+            assertEquals(202, triggered.status(), triggered::toString);
+            String id = triggered.json().get("Id").asText();
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            String status = "";
+            while (!status.equals("Succeeded") && System.nanoTime() < deadline) {
+                Answer listed = http.call(HttpCaller.OUTSIDER, "GET", "/job/fibonacci", Map.of(), null);
+                status = listed.json().findValuesAsText("Status").stream().findFirst().orElse("");
+                assertEquals(id, listed.json().get(0).get("Id").asText());
+                Thread.sleep(100);
+            }
+            assertEquals("Succeeded", status, () -> "the demo execution did not complete:\n" + logText());
+            assertTrue(logText().contains("EMBEDDED DEMO CLUSTER"), "the log says loudly that this is a demo");
+        }
+    }
+
+    @Test
+    void should_refuse_to_start_with_a_broken_configuration_and_say_where() throws Exception {
+        start(Map.of("SLIMJOBS_HTTP_PORT", String.valueOf(AvailablePortFinder.getNextAvailable()),
+                "SlimFaas__JobsConfiguration", "{\"Configurations\": {\"fibonacci\": {\"NumberParallelJob\": 0}}}"));
+
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the process stops by itself");
+        assertNotEquals(0, process.exitValue());
+        assertTrue(logText().contains("Configurations.fibonacci.NumberParallelJob"), this::logText);
+    }
+
+    @Test
+    void should_refuse_to_start_without_a_cluster_when_the_embedded_one_is_disabled() throws Exception {
+        start(Map.of("SLIMJOBS_HTTP_PORT", String.valueOf(AvailablePortFinder.getNextAvailable()),
+                "SLIMJOBS_EMBEDDED_CLUSTER", "false"));
+
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the process stops by itself");
+        assertNotEquals(0, process.exitValue());
+        assertTrue(logText().contains("No Kubernetes cluster is configured"), this::logText);
+    }
+
+    private static void awaitAnswer(String what, java.util.function.Supplier<Answer> call, int status)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (call.get().status() == status) {
+                    return;
+                }
+            } catch (AssertionError notYetListening) {
+                // the port opens once the routes are up
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("timed out waiting until " + what);
+    }
+
+    private String logText() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+}

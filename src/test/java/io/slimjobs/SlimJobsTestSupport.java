@@ -1,0 +1,190 @@
+package io.slimjobs;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.BooleanSupplier;
+
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.slimjobs.HttpCaller.Answer;
+import io.slimjobs.kube.EmbeddedCluster;
+import io.slimjobs.kube.Labels;
+import io.slimjobs.kube.SimulatedKubelet;
+import org.apache.camel.test.AvailablePortFinder;
+import org.apache.camel.test.junit5.CamelContextConfiguration;
+import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+
+/**
+ * Boots the whole application, as `java -jar` does, against fabric8's mock API server in CRUD mode with a
+ * simulated kubelet that moves Jobs only when a test says so. Each test gets its own API server and a
+ * namespace named after the test method; HTTP calls go to the real server on a free port.
+ */
+public abstract class SlimJobsTestSupport extends CamelMainTestSupport {
+
+    /** A Public job with every field set, a Private one, and a Public `Default` with an image. */
+    protected static final String CONFIGURATION = """
+            {
+              "Configurations": {
+                "fibonacci": {
+                  "Image": "axaguildev/fibonacci-batch:latest",
+                  "ImagesWhitelist": ["axaguildev/fibonacci-batch:*"],
+                  "Resources": {
+                    "Requests": { "cpu": "400m", "memory": "400Mi" },
+                    "Limits": { "cpu": "400m", "memory": "400Mi" }
+                  },
+                  "Environments": [
+                    { "Name": "MODE", "Value": "fast" },
+                    { "Name": "TOKEN", "SecretRef": { "Name": "fib-secret", "Key": "token" } }
+                  ],
+                  "BackoffLimit": 3,
+                  "Visibility": "Public",
+                  "NumberParallelJob": 2,
+                  "TtlSecondsAfterFinished": 3600,
+                  "RestartPolicy": "Never"
+                },
+                "secret-job": {
+                  "Image": "registry.local/secret:1",
+                  "Visibility": "Private"
+                },
+                "Default": {
+                  "Image": "busybox:1.36",
+                  "Visibility": "Public"
+                }
+              }
+            }
+            """;
+
+    protected EmbeddedCluster cluster;
+    protected String namespace;
+    protected int port;
+    protected HttpCaller http;
+    /** Handed to Camel from the constructor and filled once the API server is up; never initialised here. */
+    private Properties overrides;
+
+    /** The jobs configuration this test class runs with. */
+    protected String jobsConfiguration() {
+        return CONFIGURATION;
+    }
+
+    /** Properties a test class sets on top of the defaults. */
+    protected Map<String, String> properties() {
+        return Map.of();
+    }
+
+    @Override
+    protected Class<?> getMainClass() {
+        return SlimJobsApplication.class;
+    }
+
+    @Override
+    protected void doPreSetup() throws Exception {
+        namespace = getCurrentTestName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-")
+                .replaceAll("^-|-$", "");
+        namespace = namespace.substring(0, Math.min(namespace.length(), 63)).replaceAll("-$", "");
+        cluster = EmbeddedCluster.start(namespace, null);
+        port = AvailablePortFinder.getNextAvailable();
+        http = new HttpCaller(port);
+        overrides.put("slimjobs.http.port", String.valueOf(port));
+        overrides.put("slimjobs.kubernetes.master-url", cluster.masterUrl());
+        overrides.put("slimjobs.namespace", namespace);
+        overrides.put("slimjobs.config.file", writeConfiguration().toString());
+        overrides.putAll(properties());
+    }
+
+    @Override
+    public void configureContext(CamelContextConfiguration configuration) {
+        super.configureContext(configuration);
+        overrides = new Properties();
+        configuration.withUseOverridePropertiesWithPropertiesComponent(overrides);
+    }
+
+    private Path writeConfiguration() {
+        try {
+            Path file = Files.createTempFile("slimjobs-", ".json");
+            file.toFile().deleteOnExit();
+            return Files.writeString(file, jobsConfiguration());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    protected void doPostTearDown() throws Exception {
+        http.close();
+        cluster.close();
+    }
+
+    protected KubernetesClient kube() {
+        return cluster.client();
+    }
+
+    protected SimulatedKubelet kubelet() {
+        return cluster.kubelet();
+    }
+
+    // --- HTTP ------------------------------------------------------------------------------------------
+
+    protected Answer get(String path) {
+        return http.call(HttpCaller.OUTSIDER, "GET", path, Map.of(), null);
+    }
+
+    protected Answer post(String path, String json) {
+        return http.call(HttpCaller.OUTSIDER, "POST", path, Map.of("Content-Type", "application/json"), json);
+    }
+
+    protected Answer delete(String path) {
+        return http.call(HttpCaller.OUTSIDER, "DELETE", path, Map.of(), null);
+    }
+
+    /** Triggers a job and returns the execution id, failing the test on anything but 202. */
+    protected String trigger(String jobName, String json) {
+        Answer answer = post("/job/" + jobName, json);
+        if (answer.status() != 202) {
+            throw new AssertionError("expected 202 for " + jobName + " but got " + answer);
+        }
+        return answer.json().get("Id").asText();
+    }
+
+    // --- Kubernetes state --------------------------------------------------------------------------------
+
+    protected List<Job> jobs() {
+        return kube().batch().v1().jobs().inNamespace(namespace).list().getItems();
+    }
+
+    protected Job jobOf(String executionId) {
+        return kube().batch().v1().jobs().inNamespace(namespace).withLabel(Labels.ID, executionId).list()
+                .getItems().stream().findFirst()
+                .orElseThrow(() -> new AssertionError("no Job for execution " + executionId));
+    }
+
+    /** The status `GET /job/{name}` shows for an execution. */
+    protected String statusOf(String jobName, String executionId) {
+        for (var execution : get("/job/" + jobName).json()) {
+            if (execution.get("Id").asText().equals(executionId)) {
+                return execution.get("Status").asText();
+            }
+        }
+        return "absent";
+    }
+
+    protected static void awaitUntil(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
