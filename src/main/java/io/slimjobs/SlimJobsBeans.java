@@ -44,9 +44,9 @@ public class SlimJobsBeans implements CamelConfiguration {
     private long demoRunMillis;
     @PropertyInject(value = "slimjobs.config.file", defaultValue = "")
     private String configFile;
-    @PropertyInject(value = "slimjobs.security.trusted-cidrs", defaultValue = "")
+    @PropertyInject(value = "slimjobs.trusted-cidrs", defaultValue = "")
     private String trustedCidrs;
-    @PropertyInject(value = "slimjobs.security.trusted-proxies", defaultValue = "")
+    @PropertyInject(value = "slimjobs.trusted-proxies", defaultValue = "")
     private String trustedProxies;
     @PropertyInject("slimjobs.informer.resync-interval")
     private long informerResyncMillis;

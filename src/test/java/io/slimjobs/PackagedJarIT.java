@@ -80,22 +80,24 @@ class PackagedJarIT {
 
     @Test
     void should_refuse_to_start_with_a_broken_configuration_and_say_where() throws Exception {
-        start(Map.of("SLIMJOBS_HTTP_PORT", String.valueOf(AvailablePortFinder.getNextAvailable()),
-                "SlimFaas__JobsConfiguration", "{\"Configurations\": {\"fibonacci\": {\"NumberParallelJob\": 0}}}"));
-
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the process stops by itself");
-        assertNotEquals(0, process.exitValue());
-        assertTrue(logText().contains("Configurations.fibonacci.NumberParallelJob"), this::logText);
+        assertRefusesToStart(Map.of("SlimFaas__JobsConfiguration",
+                "{\"Configurations\": {\"fibonacci\": {\"NumberParallelJob\": 0}}}"),
+                "Configurations.fibonacci.NumberParallelJob");
     }
 
     @Test
     void should_refuse_to_start_without_a_cluster_when_the_embedded_one_is_disabled() throws Exception {
-        start(Map.of("SLIMJOBS_HTTP_PORT", String.valueOf(AvailablePortFinder.getNextAvailable()),
-                "SLIMJOBS_EMBEDDED_CLUSTER", "false"));
+        assertRefusesToStart(Map.of("SLIMJOBS_EMBEDDED_CLUSTER", "false"), "No Kubernetes cluster is configured");
+    }
+
+    private void assertRefusesToStart(Map<String, String> environment, String reason) throws Exception {
+        Map<String, String> withPort = new java.util.HashMap<>(environment);
+        withPort.put("SLIMJOBS_HTTP_PORT", String.valueOf(AvailablePortFinder.getNextAvailable()));
+        start(withPort);
 
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the process stops by itself");
         assertNotEquals(0, process.exitValue());
-        assertTrue(logText().contains("No Kubernetes cluster is configured"), this::logText);
+        assertTrue(logText().contains(reason), this::logText);
     }
 
     private static void awaitAnswer(String what, java.util.function.Supplier<Answer> call, int status)

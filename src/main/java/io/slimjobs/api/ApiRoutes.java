@@ -5,6 +5,7 @@ import io.slimjobs.Json;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.jackson.JacksonDataFormat;
+import org.apache.camel.model.RouteDefinition;
 
 /** The SlimFaas-compatible HTTP API: the REST DSL declares verbs and paths; each `direct:` route does one call. */
 public class ApiRoutes extends RouteBuilder {
@@ -26,25 +27,21 @@ public class ApiRoutes extends RouteBuilder {
                 .get("/ready").to(Endpoints.API_READY)
                 .get("/metrics").to(Endpoints.API_METRICS);
 
-        from(Endpoints.API_JOB_POST).routeId("api-job-post").routeConfigurationId(ApiErrorHandling.ID)
-                .setProperty(TRUSTED, method("jobsApi", "trustedCaller"))
+        apiRoute(Endpoints.API_JOB_POST, "api-job-post")
                 .bean("jobsApi", "triggerRequest")
                 .to(Endpoints.TRIGGER)
                 .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(202))
                 .to(Endpoints.API_JSON_RESPONSE);
 
-        from(Endpoints.API_JOB_LIST).routeId("api-job-list").routeConfigurationId(ApiErrorHandling.ID)
-                .setProperty(TRUSTED, method("jobsApi", "trustedCaller"))
+        apiRoute(Endpoints.API_JOB_LIST, "api-job-list")
                 .bean("jobsApi", "list")
                 .to(Endpoints.API_JSON_RESPONSE);
 
-        from(Endpoints.API_JOB_DELETE).routeId("api-job-delete").routeConfigurationId(ApiErrorHandling.ID)
-                .setProperty(TRUSTED, method("jobsApi", "trustedCaller"))
+        apiRoute(Endpoints.API_JOB_DELETE, "api-job-delete")
                 .bean("jobsApi", "delete")
                 .to(Endpoints.API_JSON_RESPONSE);
 
-        from(Endpoints.API_JOBS_STATUS).routeId("api-jobs-status").routeConfigurationId(ApiErrorHandling.ID)
-                .setProperty(TRUSTED, method("jobsApi", "trustedCaller"))
+        apiRoute(Endpoints.API_JOBS_STATUS, "api-jobs-status")
                 .bean("jobsApi", "status")
                 .to(Endpoints.API_JSON_RESPONSE);
 
@@ -61,5 +58,11 @@ public class ApiRoutes extends RouteBuilder {
                 .removeHeaders("*", Exchange.HTTP_RESPONSE_CODE)
                 .marshal(new JacksonDataFormat(Json.MAPPER, Object.class))
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json"));
+    }
+
+    /** A route that answers on behalf of a job: it knows first whether the caller may use Private jobs. */
+    private RouteDefinition apiRoute(String endpoint, String routeId) {
+        return from(endpoint).routeId(routeId).routeConfigurationId(ApiErrorHandling.ID)
+                .setProperty(TRUSTED, method("jobsApi", "trustedCaller"));
     }
 }
