@@ -38,6 +38,8 @@ public class SlimJobsBeans implements CamelConfiguration {
     private String namespace;
     @PropertyInject(value = "slimjobs.kubernetes.master-url", defaultValue = "")
     private String masterUrl;
+    @PropertyInject("slimjobs.kubernetes.request-retries")
+    private int requestRetries;
     @PropertyInject("slimjobs.embedded-cluster")
     private boolean embeddedClusterAllowed;
     @PropertyInject("slimjobs.embedded.run-duration")
@@ -62,7 +64,7 @@ public class SlimJobsBeans implements CamelConfiguration {
         JobsConfiguration configuration = loadConfiguration(context, env, embedded);
 
         ClusterConnection cluster = embedded ? ClusterConnection.embedded(Duration.ofMillis(demoRunMillis))
-                : ClusterConnection.configured(masterUrl, namespace);
+                : ClusterConnection.configured(masterUrl, namespace, requestRetries);
         String ns = cluster.namespace();
         PodIndex pods = new PodIndex(cluster.client(), ns, informerResyncMillis);
         JobIndex jobs = new JobIndex(cluster.client(), ns, informerResyncMillis, pods);

@@ -40,11 +40,16 @@ public final class ClusterConnection implements AutoCloseable {
                 || Files.exists(Path.of(System.getProperty("user.home"), ".kube", "config"));
     }
 
-    public static ClusterConnection configured(String masterUrl, String namespace) {
+    /**
+     * @param requestRetries how often a failed API call is retried (100 ms, then doubling) before the caller
+     *                       gets a 503: fabric8's default of 10 would hold a trigger for minutes
+     */
+    public static ClusterConnection configured(String masterUrl, String namespace, int requestRetries) {
         Config config = Config.autoConfigure(null);
         if (masterUrl != null && !masterUrl.isBlank()) {
             config.setMasterUrl(masterUrl);
         }
+        config.setRequestRetryBackoffLimit(requestRetries);
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
         String effectiveNamespace = namespace != null && !namespace.isBlank() ? namespace
                 : client.getNamespace() != null ? client.getNamespace() : "default";
