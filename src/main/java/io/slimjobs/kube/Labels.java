@@ -12,8 +12,6 @@ public final class Labels {
 
     /** When the execution was queued, in epoch milliseconds: the FIFO order key. */
     public static final String ENQUEUED_AT = "slimjobs.io/enqueued-at";
-    /** The definition the execution runs under (`default` for unknown names). */
-    public static final String DEFINITION = "slimjobs.io/definition";
     /** Comma-separated Deployments or StatefulSets the execution waits for. */
     public static final String DEPENDS_ON = "slimjobs.io/depends-on";
 
