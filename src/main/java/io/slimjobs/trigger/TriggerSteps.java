@@ -11,9 +11,13 @@ import io.slimjobs.kube.Names;
 import io.slimjobs.security.VisibilityGuard;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kubernetes.KubernetesConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The steps of the `trigger` route, in route order. */
 public final class TriggerSteps {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TriggerSteps.class);
 
     /** Exchange property holding the definition a trigger runs under, for metrics. */
     public static final String DEFINITION_PROPERTY = "slimjobsDefinition";
@@ -51,6 +55,9 @@ public final class TriggerSteps {
     }
 
     public TriggerAccepted accepted(Job created) {
-        return new TriggerAccepted(created.getMetadata().getLabels().get(Labels.ID));
+        String id = created.getMetadata().getLabels().get(Labels.ID);
+        LOG.info("Job {} execution {} queued ({})", created.getMetadata().getLabels().get(Labels.JOB), id,
+                created.getMetadata().getName());
+        return new TriggerAccepted(id);
     }
 }
