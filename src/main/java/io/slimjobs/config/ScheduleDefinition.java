@@ -17,7 +17,8 @@ public record ScheduleDefinition(String schedule, JobOverrides overrides) {
         for (Iterator<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> field = it.next();
             if (field.getKey().equalsIgnoreCase("Schedule")) {
-                schedule = field.getValue().asText();
+                // asText() of a JSON null is the text "null", which is no schedule at all.
+                schedule = field.getValue().isNull() ? null : field.getValue().asText();
             }
         }
         return new ScheduleDefinition(schedule, Json.MAPPER.treeToValue(node, JobOverrides.class));

@@ -8,8 +8,11 @@ import java.util.regex.Pattern;
 /** Reads IP address literals only: a host name must never trigger a DNS lookup on a request path. */
 public final class IpAddresses {
 
-    private static final Pattern IPV4 = Pattern.compile("^\\d{1,3}(\\.\\d{1,3}){3}$");
-    private static final Pattern IPV6 = Pattern.compile("^[0-9a-fA-F:.]*:[0-9a-fA-F:.]*(%[\\w.]+)?$");
+    /** Octets above 255 are excluded: InetAddress would look such a text up as a host name. */
+    private static final String OCTET = "(25[0-5]|2[0-4]\\d|[01]?\\d?\\d)";
+    private static final Pattern IPV4 = Pattern.compile("^" + OCTET + "(\\." + OCTET + "){3}$");
+    /** Starts with a hex digit or ':', since InetAddress looks up anything else as a host name. */
+    private static final Pattern IPV6 = Pattern.compile("^[0-9a-fA-F:][0-9a-fA-F:.]*:[0-9a-fA-F:.]*(%[\\w.]+)?$");
 
     private IpAddresses() {
     }
