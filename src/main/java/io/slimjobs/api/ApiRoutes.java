@@ -14,9 +14,6 @@ public class ApiRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        // `curl -d` sends JSON as a form; keep the raw body instead of a map of form fields
-        restConfiguration().endpointProperty("populateBodyWithForm", "false");
-
         rest("/job")
                 .post("/{name}").to(Endpoints.API_JOB_POST)
                 .get("/{name}").to(Endpoints.API_JOB_LIST)
@@ -52,7 +49,7 @@ public class ApiRoutes extends RouteBuilder {
         from(Endpoints.API_METRICS).routeId("api-metrics").routeConfigurationId(ApiErrorHandling.ID)
                 .removeHeaders("*")
                 .setHeader(Exchange.CONTENT_TYPE, constant("text/plain; version=0.0.4; charset=utf-8"))
-                .bean("metricsRegistry", "scrape");
+                .bean("metricsRegistry", "scrape()");
 
         from(Endpoints.API_JSON_RESPONSE).routeId("api-json-response")
                 .removeHeaders("*", Exchange.HTTP_RESPONSE_CODE)

@@ -3,6 +3,7 @@ package io.slimjobs.trigger;
 import java.util.Locale;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.slimjobs.Json;
 import io.slimjobs.config.JobOverrides;
@@ -27,7 +28,8 @@ public final class OverridesReader {
                     + "the overrides as application/json");
         }
         try {
-            JsonNode tree = Json.MAPPER.readTree(json);
+            // a second value after the object is malformed too, not something to ignore
+            JsonNode tree = Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(json);
             if (!tree.isObject()) {
                 throw new InvalidRequestException("the body must be a JSON object of overrides, not " + kind(tree));
             }

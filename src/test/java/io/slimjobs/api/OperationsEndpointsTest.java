@@ -1,0 +1,191 @@
+package io.slimjobs.api;
+
+import static io.slimjobs.api.ApiAssertions.assertError;
+import static io.slimjobs.api.ApiAssertions.elementsOf;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.slimjobs.HttpCaller.Answer;
+import io.slimjobs.Json;
+import io.slimjobs.SlimJobsTestSupport;
+import org.junit.jupiter.api.Test;
+
+/** What operators and probes read: `/health`, `/ready`, `/metrics` and `/jobs/status`. */
+class OperationsEndpointsTest extends SlimJobsTestSupport {
+
+    private static final String CONFIGURATION = """
+            {
+              "Configurations": {
+                "fibonacci": {
+                  "Image": "axaguildev/fibonacci-batch:latest",
+                  "ImagesWhitelist": ["axaguildev/fibonacci-batch:*"],
+                  "Resources": {
+                    "Requests": { "cpu": "400m", "memory": "400Mi" },
+                    "Limits": { "cpu": "400m", "memory": "400Mi" }
+                  },
+                  "BackoffLimit": 3,
+                  "Visibility": "Public",
+                  "NumberParallelJob": 2
+                },
+                "nightly": {
+                  "Image": "registry.local/nightly:1",
+                  "Visibility": "Public",
+                  "DependsOn": ["postgres"],
+                  "NumberParallelJob": 3
+                },
+                "secret-job": {
+                  "Image": "registry.local/secret:1",
+                  "Visibility": "Private"
+                },
+                "Default": {
+                  "Image": "busybox:1.36",
+                  "Visibility": "Public"
+                }
+              },
+              "Schedules": {
+                "nightly": [ { "Schedule": "0 0 * * *", "Args": ["42"] } ]
+              }
+            }
+            """;
+
+    @Override
+    protected String jobsConfiguration() {
+        return CONFIGURATION;
+    }
+
+    private Map<String, JsonNode> statusByName() {
+        Answer answer = get("/jobs/status");
+        assertEquals(200, answer.status(), answer::toString);
+        ApiAssertions.assertJson(answer);
+        return elementsOf(answer.json()).stream()
+                .collect(Collectors.toMap(definition -> definition.get("Name").asText(), Function.identity()));
+    }
+
+    private List<String> runningJobIds(String jobName) {
+        return elementsOf(statusByName().get(jobName).get("RunningJobs")).stream()
+                .map(execution -> execution.get("Id").asText()).toList();
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return Json.MAPPER.readTree(text);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The value of the one sample of a Prometheus metric whose labels include all of {@code labels}. */
+    private Optional<Double> sample(String metrics, String name, String... labels) {
+        List<String> lines = metrics.lines()
+                .filter(line -> line.startsWith(name + "{"))
+                .filter(line -> List.of(labels).stream().allMatch(line::contains))
+                .toList();
+        assertTrue(lines.size() <= 1, () -> "several samples match: " + lines);
+        return lines.stream().findFirst().map(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+    }
+
+    @Test
+    void should_answer_health_with_status_up() {
+        Answer answer = get("/health");
+
+        assertEquals(200, answer.status(), answer::toString);
+        ApiAssertions.assertJson(answer);
+        assertEquals("UP", answer.json().get("status").asText());
+    }
+
+    @Test
+    void should_answer_ready_once_the_caches_are_synced() {
+        awaitUntil("ready", () -> get("/ready").status() == 200);
+
+        Answer answer = get("/ready");
+
+        ApiAssertions.assertJson(answer);
+        assertEquals("UP", answer.json().get("status").asText());
+    }
+
+    @Test
+    void should_count_accepted_and_rejected_triggers_per_job_in_prometheus_metrics() {
+        trigger("fibonacci", "{\"Args\": [\"1\"]}");
+        assertError(post("/job/fibonacci", "{\"BackoffLimit\": 99}"), 400, "invalid_request", "BackoffLimit");
+        assertError(post("/job/fibonacci", "{\"Image\": \"evil/miner:1\"}"), 400, "invalid_request", "Image");
+
+        Answer answer = get("/metrics");
+
+        assertEquals(200, answer.status(), answer::toString);
+        assertNotNull(answer.contentType());
+        assertTrue(answer.contentType().startsWith("text/plain"), answer.contentType());
+        String metrics = answer.body();
+        assertTrue(metrics.contains("# TYPE slimjobs_triggers_total counter"), metrics);
+        String fibonacci = "job=\"fibonacci\"";
+        assertEquals(Optional.of(1.0), sample(metrics, "slimjobs_triggers_total", fibonacci, "outcome=\"accepted\""));
+        assertEquals(Optional.of(2.0), sample(metrics, "slimjobs_triggers_total", fibonacci, "outcome=\"rejected\""));
+        assertEquals(Optional.empty(), sample(metrics, "slimjobs_triggers_total", "job=\"nightly\""));
+        assertEquals(1, jobs().size());
+    }
+
+    @Test
+    void should_describe_every_visible_definition_in_jobs_status() {
+        Map<String, JsonNode> status = statusByName();
+
+        // secret-job is Private and this caller is not trusted
+        assertEquals(List.of("default", "fibonacci", "nightly"), status.keySet().stream().sorted().toList());
+        for (JsonNode definition : status.values()) {
+            for (String field : List.of("Name", "Visibility", "Image", "NumberParallelJob", "Resources", "DependsOn",
+                    "Schedules", "RunningJobs")) {
+                assertTrue(definition.has(field), () -> field + " missing in " + definition);
+            }
+        }
+        JsonNode fibonacci = status.get("fibonacci");
+        assertEquals("Public", fibonacci.get("Visibility").asText());
+        assertEquals("axaguildev/fibonacci-batch:latest", fibonacci.get("Image").asText());
+        assertEquals(2, fibonacci.get("NumberParallelJob").asInt());
+        assertEquals(json("""
+                {"Requests": {"cpu": "400m", "memory": "400Mi"}, "Limits": {"cpu": "400m", "memory": "400Mi"}}
+                """), fibonacci.get("Resources"));
+        assertEquals(json("[]"), fibonacci.get("DependsOn"));
+        assertEquals(json("[]"), fibonacci.get("Schedules"));
+        assertEquals(json("[]"), fibonacci.get("RunningJobs"));
+
+        JsonNode nightly = status.get("nightly");
+        assertEquals(3, nightly.get("NumberParallelJob").asInt());
+        assertEquals(json("[\"postgres\"]"), nightly.get("DependsOn"));
+        // no Resources of its own: held to the Default entry's
+        assertEquals(json("""
+                {"Requests": {"cpu": "100m", "memory": "100Mi"}, "Limits": {"cpu": "100m", "memory": "100Mi"}}
+                """), nightly.get("Resources"));
+        assertEquals(1, nightly.get("Schedules").size(), nightly::toString);
+        assertEquals("0 0 * * *", nightly.get("Schedules").get(0).get("Schedule").asText());
+
+        assertEquals("busybox:1.36", status.get("default").get("Image").asText());
+    }
+
+    @Test
+    void should_show_active_executions_in_running_jobs_and_drop_finished_ones() {
+        String finishes = trigger("fibonacci", "");
+        String keepsRunning = trigger("fibonacci", "");
+        awaitUntil("both running", () -> statusOf("fibonacci", finishes).equals("Running")
+                && statusOf("fibonacci", keepsRunning).equals("Running"));
+
+        List<String> running = runningJobIds("fibonacci");
+        assertEquals(2, running.size(), running::toString);
+        assertEquals(Set.of(finishes, keepsRunning), Set.copyOf(running));
+        JsonNode shown = elementsOf(statusByName().get("fibonacci").get("RunningJobs")).get(0);
+        assertEquals("Running", shown.get("Status").asText());
+        assertEquals(jobOf(shown.get("Id").asText()).getMetadata().getName(), shown.get("Name").asText());
+
+        kubelet().succeed(jobOf(finishes).getMetadata().getName());
+        awaitUntil("succeeded", () -> statusOf("fibonacci", finishes).equals("Succeeded"));
+
+        assertEquals(List.of(keepsRunning), runningJobIds("fibonacci"));
+        assertEquals(List.of(), runningJobIds("nightly"));
+    }
+}
