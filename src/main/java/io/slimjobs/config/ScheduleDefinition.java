@@ -4,12 +4,16 @@ import java.util.Iterator;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.slimjobs.Json;
 
-/** One `Schedules` entry: a cron expression and the overrides each run is triggered with. */
-public record ScheduleDefinition(String schedule, JobOverrides overrides) {
+/**
+ * One `Schedules` entry: a cron expression and the overrides each run is triggered with, written flat beside
+ * `Schedule` as SlimFaas does.
+ */
+public record ScheduleDefinition(String schedule, @JsonUnwrapped JobOverrides overrides) {
 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     static ScheduleDefinition fromJson(ObjectNode node) throws JsonProcessingException {

@@ -163,7 +163,8 @@ class OperationsEndpointsTest extends SlimJobsTestSupport {
                 {"Requests": {"cpu": "100m", "memory": "100Mi"}, "Limits": {"cpu": "100m", "memory": "100Mi"}}
                 """), nightly.get("Resources"));
         assertEquals(1, nightly.get("Schedules").size(), nightly::toString);
-        assertEquals("0 0 * * *", nightly.get("Schedules").get(0).get("Schedule").asText());
+        assertEquals(json("{\"Schedule\": \"0 0 * * *\", \"Args\": [\"42\"]}"), nightly.get("Schedules").get(0),
+                "a schedule is shown as it is configured, its overrides beside Schedule");
 
         assertEquals("busybox:1.36", status.get("default").get("Image").asText());
     }
