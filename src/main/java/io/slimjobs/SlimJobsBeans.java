@@ -34,6 +34,8 @@ public class SlimJobsBeans implements CamelConfiguration {
 
     @PropertyInject("slimjobs.http.port")
     private int httpPort;
+    @PropertyInject("slimjobs.http.max-body-size")
+    private long maxBodySize;
     @PropertyInject(value = "slimjobs.namespace", defaultValue = "")
     private String namespace;
     @PropertyInject(value = "slimjobs.kubernetes.master-url", defaultValue = "")
@@ -82,7 +84,7 @@ public class SlimJobsBeans implements CamelConfiguration {
         registry.bind("jobsApi", new JobsApi(configuration, jobs, callerTrust, cluster.client(), ns));
         registry.bind("readiness", new Readiness(jobs, pods));
         context.addService(new SlimJobsRuntime(context, cluster, pods, jobs, dispatcher));
-        context.addStartupListener((ctx, alreadyStarted) -> HttpFallback.install(ctx, httpPort));
+        context.addStartupListener((ctx, alreadyStarted) -> HttpFallback.install(ctx, httpPort, maxBodySize));
     }
 
     /** The configured source; else, for the embedded demo only, a sample `fibonacci` job; else just `Default`. */

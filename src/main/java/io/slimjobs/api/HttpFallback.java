@@ -6,6 +6,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import io.slimjobs.Json;
+import io.slimjobs.error.MethodNotAllowedException;
+import io.slimjobs.error.NotFoundException;
+import io.slimjobs.error.PayloadTooLargeException;
+import io.slimjobs.error.SlimJobsException;
+import io.slimjobs.trigger.OverridesReader;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -21,15 +26,17 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 public final class HttpFallback {
 
     private final CamelContext camelContext;
+    private final long maxBodySize;
 
-    private HttpFallback(CamelContext camelContext) {
+    private HttpFallback(CamelContext camelContext, long maxBodySize) {
         this.camelContext = camelContext;
+        this.maxBodySize = maxBodySize;
     }
 
     /** Installs the handlers on the main HTTP server's router once the routes are up. */
-    public static void install(CamelContext context, int port) {
+    public static void install(CamelContext context, int port, long maxBodySize) {
         Router router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
-        HttpFallback fallback = new HttpFallback(context);
+        HttpFallback fallback = new HttpFallback(context, maxBodySize);
         router.route().order(-1).handler(HttpFallback::formBodies);
         router.route().last().handler(fallback::unmatched);
         router.route().failureHandler(fallback::failed);
@@ -48,8 +55,7 @@ public final class HttpFallback {
         if (mediaType.equalsIgnoreCase("application/x-www-form-urlencoded")) {
             context.request().headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
         } else if (mediaType.equalsIgnoreCase("multipart/form-data")) {
-            answer(context, 415, new ApiError("unsupported_media_type", "Content-Type '" + type
-                    + "' is not supported; send the overrides as application/json"));
+            answer(context, OverridesReader.unsupported(type));
             return;
         }
         context.next();
@@ -69,17 +75,18 @@ public final class HttpFallback {
                 .distinct()
                 .toList();
         if (allowed.isEmpty()) {
-            answer(context, 404, new ApiError("not_found", "no such path: " + path));
+            answer(context, new NotFoundException("no such path: " + path));
         } else {
             context.response().putHeader(HttpHeaders.ALLOW, String.join(", ", allowed));
-            answer(context, 405, new ApiError("method_not_allowed",
+            answer(context, new MethodNotAllowedException(
                     context.request().method() + " is not allowed on " + path + "; use " + String.join(", ", allowed)));
         }
     }
 
     private void failed(RoutingContext context) {
         if (context.statusCode() == 413) {
-            answer(context, 413, new ApiError("payload_too_large", "the request body is larger than the server accepts"));
+            answer(context, new PayloadTooLargeException(
+                    "the request body is larger than the " + maxBodySize + " bytes this server accepts"));
         } else {
             context.next();
         }
@@ -91,14 +98,14 @@ public final class HttpFallback {
                 .collect(Collectors.joining("[^/]+")));
     }
 
-    private static void answer(RoutingContext context, int status, ApiError error) {
+    private static void answer(RoutingContext context, SlimJobsException error) {
         if (context.response().ended()) {
             return;
         }
         try {
-            context.response().setStatusCode(status)
+            context.response().setStatusCode(error.status())
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .end(Json.MAPPER.writeValueAsString(error));
+                    .end(Json.MAPPER.writeValueAsString(new ApiError(error.error(), error.getMessage())));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             context.fail(e);
         }

@@ -24,8 +24,7 @@ public final class OverridesReader {
             return JobOverrides.NONE;
         }
         if (!isJson(contentType)) {
-            throw new UnsupportedMediaTypeException("Content-Type '" + contentType + "' is not supported; send "
-                    + "the overrides as application/json");
+            throw unsupported(contentType);
         }
         try {
             // a second value after the object is malformed too, not something to ignore
@@ -37,6 +36,11 @@ public final class OverridesReader {
         } catch (JsonProcessingException e) {
             throw new InvalidRequestException("malformed JSON: " + Json.describe(e));
         }
+    }
+
+    public static UnsupportedMediaTypeException unsupported(String contentType) {
+        return new UnsupportedMediaTypeException("Content-Type '" + contentType + "' is not supported; send the "
+                + "overrides as application/json");
     }
 
     static boolean isJson(String contentType) {

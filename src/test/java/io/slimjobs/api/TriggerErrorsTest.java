@@ -139,7 +139,7 @@ class TriggerErrorsTest extends SlimJobsTestSupport {
 
         Answer answer = post("/job/fibonacci", body);
 
-        assertError(answer, 413, "payload_too_large");
+        assertError(answer, 413, "payload_too_large", MAX_BODY_SIZE + " bytes");
         assertEquals(List.of(), jobs());
     }
 
