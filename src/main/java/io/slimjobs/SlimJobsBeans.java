@@ -1,8 +1,10 @@
 package io.slimjobs;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -67,6 +69,17 @@ public class SlimJobsBeans implements CamelConfiguration {
 
         ClusterConnection cluster = embedded ? ClusterConnection.embedded(Duration.ofMillis(demoRunMillis))
                 : ClusterConnection.configured(masterUrl, namespace, requestRetries);
+        try {
+            wire(context, configuration, cluster, embedded);
+        } catch (Exception e) {
+            // an embedded cluster's threads would keep the JVM alive after a failed start
+            cluster.close();
+            throw e;
+        }
+    }
+
+    private void wire(CamelContext context, JobsConfiguration configuration, ClusterConnection cluster,
+                      boolean embedded) throws Exception {
         String ns = cluster.namespace();
         PodIndex pods = new PodIndex(cluster.client(), ns, informerResyncMillis);
         JobIndex jobs = new JobIndex(cluster.client(), ns, informerResyncMillis, pods);
@@ -93,8 +106,8 @@ public class SlimJobsBeans implements CamelConfiguration {
         var source = JobsConfigurationLoader.configuredSource(env, configFile);
         if (source.isEmpty() && embedded) {
             try (var demo = ResourceHelper.resolveMandatoryResourceAsInputStream(context, DEMO_CONFIGURATION)) {
-                source = java.util.Optional.of(new JobsConfigurationLoader.Source("the embedded demo's "
-                        + DEMO_CONFIGURATION, new String(demo.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)));
+                source = Optional.of(new JobsConfigurationLoader.Source("the embedded demo's " + DEMO_CONFIGURATION,
+                        new String(demo.readAllBytes(), StandardCharsets.UTF_8)));
             }
         }
         return source.map(JobsConfigurationLoader::parse).orElseGet(JobsConfigurationLoader::builtInDefault);

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.slimjobs.config.JobDefinition;
 import io.slimjobs.config.JobsConfiguration;
+import io.slimjobs.config.Visibility;
 import io.slimjobs.error.NotFoundException;
 import io.slimjobs.kube.ExecutionView;
 import io.slimjobs.kube.JobIndex;
@@ -70,7 +71,7 @@ public final class JobsApi {
     /** Every definition the caller may see, with its executions that have not finished. */
     public List<Map<String, Object>> status(@ExchangeProperty(TRUSTED_CALLER) boolean trusted) {
         return configuration.definitions().entrySet().stream()
-                .filter(entry -> trusted || entry.getValue().visibility() == io.slimjobs.config.Visibility.Public)
+                .filter(entry -> trusted || entry.getValue().visibility() == Visibility.Public)
                 .map(entry -> status(entry.getKey(), entry.getValue()))
                 .toList();
     }
