@@ -90,6 +90,11 @@ class PackagedJarIT {
         assertRefusesToStart(Map.of("SLIMJOBS_EMBEDDED_CLUSTER", "false"), "No Kubernetes cluster is configured");
     }
 
+    @Test
+    void should_refuse_to_start_with_a_malformed_trusted_range_after_opening_the_demo_cluster() throws Exception {
+        assertRefusesToStart(Map.of("SLIMJOBS_TRUSTED_CIDRS", "10.0.0.0/33"), "10.0.0.0/33");
+    }
+
     private void assertRefusesToStart(Map<String, String> environment, String reason) throws Exception {
         Map<String, String> withPort = new java.util.HashMap<>(environment);
         withPort.put("SLIMJOBS_HTTP_PORT", String.valueOf(AvailablePortFinder.getNextAvailable()));
