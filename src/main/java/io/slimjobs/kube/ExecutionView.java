@@ -12,9 +12,9 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 @JsonPropertyOrder({"Name", "Status", "Id", "PositionInQueue", "InQueueTimestamp", "StartTimestamp"})
 public record ExecutionView(String name, ExecutionStatus status, String id, int positionInQueue,
                             long inQueueTimestamp, long startTimestamp,
-                            @JsonIgnore String jobName, @JsonIgnore Instant enqueuedAt) {
+                            @JsonIgnore Instant enqueuedAt) {
 
     ExecutionView atPosition(int position) {
-        return new ExecutionView(name, status, id, position, inQueueTimestamp, startTimestamp, jobName, enqueuedAt);
+        return new ExecutionView(name, status, id, position, inQueueTimestamp, startTimestamp, enqueuedAt);
     }
 }

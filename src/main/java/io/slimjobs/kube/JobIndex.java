@@ -112,7 +112,7 @@ public final class JobIndex implements AutoCloseable {
         String startTime = job.getStatus() == null ? null : job.getStatus().getStartTime();
         return new ExecutionView(job.getMetadata().getName(), status, id, -1, enqueuedAt.toEpochMilli(),
                 status == ExecutionStatus.Queued || startTime == null ? -1 : parse(startTime).toEpochMilli(),
-                label(job, Labels.JOB).orElse(""), enqueuedAt);
+                enqueuedAt);
     }
 
     /** Jobs made before the annotation existed, or edited by hand, fall back to their creation time. */
