@@ -86,7 +86,7 @@ public final class JobsApi {
         status.put("Resources", definition.resources());
         status.put("DependsOn", definition.dependsOn());
         status.put("Schedules", configuration.schedules().getOrDefault(name, List.of()));
-        status.put("RunningJobs", jobs.executions(name).stream().filter(e -> !e.status().isFinished()).toList());
+        status.put("RunningJobs", jobs.unfinishedExecutions(name));
         return status;
     }
 

@@ -25,8 +25,9 @@ public enum ExecutionStatus {
         return this == Pending || this == Running;
     }
 
-    public boolean isFinished() {
-        return this == Succeeded || this == Failed;
+    /** Whether the Job reached a terminal condition, read from the Job alone. */
+    static boolean isFinished(Job job) {
+        return hasCondition(job, "Complete") || hasCondition(job, "Failed");
     }
 
     /** Terminal conditions first (a finished Job is finished whatever its pods say), then suspension, then pods. */

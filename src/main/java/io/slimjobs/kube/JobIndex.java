@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -82,11 +83,25 @@ public final class JobIndex implements AutoCloseable {
      * ones in the order they will be released, numbered from 1.
      */
     public List<ExecutionView> executions(String jobName) {
+        return executions(jobName, job -> true);
+    }
+
+    /**
+     * The same, without finished executions: what the dispatcher weighs. Finished Jobs kept for a long TTL
+     * are skipped before any view is built, so a pass costs what is queued and running.
+     */
+    public List<ExecutionView> unfinishedExecutions(String jobName) {
+        return executions(jobName, job -> !ExecutionStatus.isFinished(job));
+    }
+
+    private List<ExecutionView> executions(String jobName, Predicate<Job> filter) {
         List<ExecutionView> started = new ArrayList<>();
         List<ExecutionView> queued = new ArrayList<>();
         for (Job job : informer.getIndexer().byIndex(BY_JOB_NAME, jobName)) {
-            ExecutionView view = view(job);
-            (view.status() == ExecutionStatus.Queued ? queued : started).add(view);
+            if (filter.test(job)) {
+                ExecutionView view = view(job);
+                (view.status() == ExecutionStatus.Queued ? queued : started).add(view);
+            }
         }
         started.sort(QUEUE_ORDER.reversed());
         queued.sort(QUEUE_ORDER);

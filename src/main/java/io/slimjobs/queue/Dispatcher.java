@@ -90,7 +90,7 @@ public final class Dispatcher {
         if (!jobs.hasSynced()) {
             return;
         }
-        List<ExecutionView> executions = jobs.executions(jobName);
+        List<ExecutionView> executions = jobs.unfinishedExecutions(jobName);
         Set<String> released = assumed.computeIfAbsent(jobName, name -> ConcurrentHashMap.newKeySet());
         released.retainAll(executions.stream()
                 .filter(e -> e.status() == ExecutionStatus.Queued).map(ExecutionView::id).toList());

@@ -1,6 +1,8 @@
 package io.slimjobs.kube;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.EnumSet;
 import java.util.List;
@@ -81,7 +83,14 @@ class ExecutionStatusTest {
     @EnumSource(ExecutionStatus.class)
     void should_hold_a_slot_only_while_pending_or_running(ExecutionStatus status) {
         assertEquals(EnumSet.of(ExecutionStatus.Pending, ExecutionStatus.Running).contains(status), status.holdsSlot());
-        assertEquals(EnumSet.of(ExecutionStatus.Succeeded, ExecutionStatus.Failed).contains(status), status.isFinished());
+    }
+
+    @Test
+    void should_tell_a_finished_job_from_its_conditions_alone() {
+        assertTrue(ExecutionStatus.isFinished(job(false, "Complete")));
+        assertTrue(ExecutionStatus.isFinished(job(false, "Failed")));
+        assertFalse(ExecutionStatus.isFinished(job(false, null)));
+        assertFalse(ExecutionStatus.isFinished(job(true, "Suspended")));
     }
 
     private static Job job(Boolean suspend, String trueCondition) {
