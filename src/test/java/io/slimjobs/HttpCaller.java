@@ -49,6 +49,8 @@ public final class HttpCaller implements AutoCloseable {
             return client.request(HttpMethod.valueOf(method), path)
                     .compose(request -> {
                         headers.forEach(request::putHeader);
+                        // a body sent in chunks declares no length up front
+                        request.setChunked("chunked".equalsIgnoreCase(headers.get("Transfer-Encoding")));
                         return body == null ? request.send() : request.send(Buffer.buffer(body));
                     })
                     .compose(response -> response.body().map(buffer -> new Answer(response.statusCode(),

@@ -37,19 +37,26 @@ public final class HttpFallback {
     public static void install(CamelContext context, int port, long maxBodySize) {
         Router router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
         HttpFallback fallback = new HttpFallback(context, maxBodySize);
-        router.route().order(-1).handler(HttpFallback::formBodies);
+        router.route().order(-1).handler(fallback::requestBodies);
         router.route().last().handler(fallback::unmatched);
         router.route().failureHandler(fallback::failed);
     }
 
     /**
-     * `curl -d '{...}'` sends JSON as `application/x-www-form-urlencoded`, and SlimFaas' examples rely on it. Left
-     * so, platform-http parses the body into form fields, adds them to the message headers (a JSON string holding
-     * `&name=x` adds to the `name` path parameter) and never sets the body. SlimJobs has no form API, so such a
-     * body is relabelled as the JSON it is before any body handling. A multipart form would likewise never reach
-     * a route as a body (its overrides silently dropped), so it is refused here with the 415 any other type gets.
+     * Runs before any body is read. A declared length over the limit is refused at once, without reading the
+     * body (the route's body handler still bounds chunked bodies). `curl -d '{...}'` sends JSON as
+     * `application/x-www-form-urlencoded`, and SlimFaas' examples rely on it; left so, platform-http parses the
+     * body into form fields, adds them to the message headers (a JSON string holding `&name=x` adds to the
+     * `name` path parameter) and never sets the body. SlimJobs has no form API, so such a body is relabelled as
+     * the JSON it is. A multipart form would never reach a route as a body either, so it gets the 415 any other
+     * type gets.
      */
-    private static void formBodies(RoutingContext context) {
+    private void requestBodies(RoutingContext context) {
+        String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > maxBodySize) {
+            answer(context, tooLarge());
+            return;
+        }
         String type = context.request().getHeader(HttpHeaders.CONTENT_TYPE);
         String mediaType = type == null ? "" : type.split(";", 2)[0].trim();
         if (mediaType.equalsIgnoreCase("application/x-www-form-urlencoded")) {
@@ -85,11 +92,15 @@ public final class HttpFallback {
 
     private void failed(RoutingContext context) {
         if (context.statusCode() == 413) {
-            answer(context, new PayloadTooLargeException(
-                    "the request body is larger than the " + maxBodySize + " bytes this server accepts"));
+            answer(context, tooLarge());
         } else {
             context.next();
         }
+    }
+
+    private PayloadTooLargeException tooLarge() {
+        return new PayloadTooLargeException("the request body is larger than the " + maxBodySize
+                + " bytes this server accepts");
     }
 
     /** `/job/{name}` matches `/job/fibonacci`. */

@@ -143,6 +143,17 @@ class TriggerErrorsTest extends SlimJobsTestSupport {
         assertEquals(List.of(), jobs());
     }
 
+    @Test
+    void should_answer_413_to_a_chunked_body_over_the_size_limit() {
+        String body = "{\"Args\": [\"" + "4".repeat(MAX_BODY_SIZE) + "\"]}";
+
+        Answer answer = http.call(HttpCaller.OUTSIDER, "POST", "/job/fibonacci",
+                Map.of("Content-Type", "application/json", "Transfer-Encoding", "chunked"), body);
+
+        assertError(answer, 413, "payload_too_large", MAX_BODY_SIZE + " bytes");
+        assertEquals(List.of(), jobs());
+    }
+
     // --- guard rails -----------------------------------------------------------------------------------
 
     @Test
