@@ -93,7 +93,7 @@ public class SlimJobsBeans implements CamelConfiguration {
         registry.bind("kubernetesClient", cluster.client());
         registry.bind("metricsRegistry", new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         registry.bind("dispatcher", dispatcher);
-        registry.bind("triggerSteps", new TriggerSteps(configuration, new JobFactory(ns, Clock.systemUTC()), ns));
+        registry.bind("triggerSteps", new TriggerSteps(configuration, new JobFactory(ns, Clock.systemUTC()), jobs, ns));
         registry.bind("jobsApi", new JobsApi(configuration, jobs, callerTrust, cluster.client(), ns));
         registry.bind("readiness", new Readiness(jobs, pods));
         context.addService(new SlimJobsRuntime(context, cluster, pods, jobs, dispatcher));

@@ -1,5 +1,6 @@
 package io.slimjobs.kube;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -9,6 +10,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -16,6 +22,8 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The executions SlimJobs made, read from an informer cache of its Jobs: every listing, count and queue
@@ -23,6 +31,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
  */
 public final class JobIndex implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(JobIndex.class);
     private static final String BY_JOB_NAME = "byJobName";
     private static final String BY_EXECUTION_ID = "byExecutionId";
 
@@ -32,6 +41,8 @@ public final class JobIndex implements AutoCloseable {
 
     private final SharedIndexInformer<Job> informer;
     private final PodIndex pods;
+    /** Executions a trigger waits to see cached, by id. */
+    private final Map<String, CompletableFuture<Void>> awaited = new ConcurrentHashMap<>();
 
     public JobIndex(KubernetesClient client, String namespace, long resyncMillis, PodIndex pods) {
         this.pods = pods;
@@ -41,24 +52,49 @@ public final class JobIndex implements AutoCloseable {
         informer.addIndexers(Map.of(
                 BY_JOB_NAME, job -> label(job, Labels.JOB).map(List::of).orElse(List.of()),
                 BY_EXECUTION_ID, job -> label(job, Labels.ID).map(List::of).orElse(List.of())));
+        onChange(job -> label(job, Labels.ID).map(awaited::get).ifPresent(seen -> seen.complete(null)), job -> { });
+    }
+
+    /**
+     * Waits, at most the timeout, until the cache holds a Job this replica just created, so that a caller who
+     * lists right after triggering sees its execution (read-your-writes, as SlimFaas' own queue gives).
+     */
+    public void awaitCached(String executionId, Duration timeout) {
+        CompletableFuture<Void> seen = awaited.computeIfAbsent(executionId, id -> new CompletableFuture<>());
+        try {
+            if (informer.getIndexer().byIndex(BY_EXECUTION_ID, executionId).isEmpty()) {
+                seen.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.debug("Execution {} not yet cached after {}", executionId, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            awaited.remove(executionId);
+        }
     }
 
     /** Tells the listener the job name of every Job added, changed or removed. */
     public void onChange(Consumer<String> listener) {
+        Consumer<Job> byJobName = job -> label(job, Labels.JOB).ifPresent(listener);
+        onChange(byJobName, byJobName);
+    }
+
+    private void onChange(Consumer<Job> addedOrChanged, Consumer<Job> removed) {
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Job job) {
-                label(job, Labels.JOB).ifPresent(listener);
+                addedOrChanged.accept(job);
             }
 
             @Override
             public void onUpdate(Job before, Job after) {
-                label(after, Labels.JOB).ifPresent(listener);
+                addedOrChanged.accept(after);
             }
 
             @Override
             public void onDelete(Job job, boolean finalStateUnknown) {
-                label(job, Labels.JOB).ifPresent(listener);
+                removed.accept(job);
             }
         });
     }

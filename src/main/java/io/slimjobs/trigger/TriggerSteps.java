@@ -1,11 +1,13 @@
 package io.slimjobs.trigger;
 
+import java.time.Duration;
 import java.util.UUID;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.slimjobs.config.JobDefinition;
 import io.slimjobs.config.JobsConfiguration;
 import io.slimjobs.kube.JobFactory;
+import io.slimjobs.kube.JobIndex;
 import io.slimjobs.kube.Labels;
 import io.slimjobs.kube.Names;
 import io.slimjobs.security.VisibilityGuard;
@@ -22,13 +24,18 @@ public final class TriggerSteps {
     /** Exchange property holding the definition a trigger runs under, for metrics. */
     public static final String DEFINITION_PROPERTY = "slimjobsDefinition";
 
+    /** How long an accepted trigger waits for its Job to reach the cache before answering anyway. */
+    private static final Duration CACHE_WAIT = Duration.ofSeconds(2);
+
     private final JobsConfiguration configuration;
     private final JobFactory jobFactory;
+    private final JobIndex jobs;
     private final String namespace;
 
-    public TriggerSteps(JobsConfiguration configuration, JobFactory jobFactory, String namespace) {
+    public TriggerSteps(JobsConfiguration configuration, JobFactory jobFactory, JobIndex jobs, String namespace) {
         this.configuration = configuration;
         this.jobFactory = jobFactory;
+        this.jobs = jobs;
         this.namespace = namespace;
     }
 
@@ -54,8 +61,10 @@ public final class TriggerSteps {
         exchange.getMessage().setHeader(KubernetesConstants.KUBERNETES_JOB_SPEC, job.getSpec());
     }
 
+    /** Answers once the new execution is listed, so a caller polling right after sees it. */
     public TriggerAccepted accepted(Job created) {
         String id = created.getMetadata().getLabels().get(Labels.ID);
+        jobs.awaitCached(id, CACHE_WAIT);
         LOG.info("Job {} execution {} queued ({})", created.getMetadata().getLabels().get(Labels.JOB), id,
                 created.getMetadata().getName());
         return new TriggerAccepted(id);

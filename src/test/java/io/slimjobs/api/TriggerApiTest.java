@@ -45,6 +45,14 @@ class TriggerApiTest extends SlimJobsTestSupport {
     }
 
     @Test
+    void should_list_an_execution_as_soon_as_its_trigger_is_answered() {
+        for (int i = 0; i < 5; i++) {
+            String id = trigger("fibonacci", "");
+            assertTrue(get("/job/fibonacci").body().contains(id), "read-your-writes for " + id);
+        }
+    }
+
+    @Test
     void should_list_an_execution_from_queued_to_succeeded() {
         String id = trigger("fibonacci", "");
         awaitUntil("running", () -> statusOf("fibonacci", id).equals("Running"));
