@@ -1,23 +1,25 @@
 package io.slimjobs;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
 
 /**
- * A plain HTTP client for tests that can choose its source address on loopback (127.0.0.x), so that a test
- * can call as a pod IP of the namespace or as an outsider.
+ * A plain HTTP/1.1 client for tests, on a bare socket so that it can choose its source address on loopback
+ * (127.0.0.x) and call as a pod IP of the namespace or as an outsider. One request per connection.
  */
-public final class HttpCaller implements AutoCloseable {
+public final class HttpCaller {
 
     public static final String OUTSIDER = "127.0.0.1";
+    private static final int TIMEOUT_MILLIS = 15_000;
 
     /** One HTTP answer. */
     public record Answer(int status, String contentType, String allow, String body) {
@@ -36,42 +38,75 @@ public final class HttpCaller implements AutoCloseable {
         }
     }
 
-    private final Vertx vertx = Vertx.vertx();
     private final int port;
 
     public HttpCaller(int port) {
         this.port = port;
     }
 
+    /** A `Transfer-Encoding: chunked` header sends the body in one chunk instead of with a length. */
     public Answer call(String sourceAddress, String method, String path, Map<String, String> headers, String body) {
-        HttpClient client = vertx.createHttpClient(new HttpClientOptions()
-                .setLocalAddress(sourceAddress).setDefaultHost("127.0.0.1").setDefaultPort(port));
-        // where a call that never answers got stuck, for the failure message
-        AtomicReference<String> stage = new AtomicReference<>("connecting");
-        try {
-            return client.request(HttpMethod.valueOf(method), path)
-                    .compose(request -> {
-                        stage.set("sent from " + request.connection().localAddress() + ", awaiting the answer");
-                        headers.forEach(request::putHeader);
-                        // a body sent in chunks declares no length up front
-                        request.setChunked("chunked".equalsIgnoreCase(headers.get("Transfer-Encoding")));
-                        return body == null ? request.send() : request.send(Buffer.buffer(body));
-                    })
-                    .compose(response -> {
-                        stage.set("reading the body of a " + response.statusCode());
-                        return response.body().map(buffer -> new Answer(response.statusCode(),
-                                response.getHeader("Content-Type"), response.getHeader("Allow"), buffer.toString()));
-                    })
-                    .toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError(method + " " + path + " to port " + port + " failed while " + stage.get(), e);
-        } finally {
-            client.close();
+        try (Socket socket = new Socket()) {
+            socket.setSoTimeout(TIMEOUT_MILLIS);
+            socket.bind(new InetSocketAddress(sourceAddress, 0));
+            socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
+            byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+            boolean chunked = "chunked".equalsIgnoreCase(headers.get("Transfer-Encoding"));
+            StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\n")
+                    .append("Host: 127.0.0.1:").append(port).append("\r\nConnection: close\r\n");
+            headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+            if (body != null && !chunked) {
+                head.append("Content-Length: ").append(content.length).append("\r\n");
+            }
+            OutputStream out = socket.getOutputStream();
+            out.write(head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+            if (chunked) {
+                out.write((Integer.toHexString(content.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(content);
+                out.write("\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            } else {
+                out.write(content);
+            }
+            out.flush();
+            return read(socket.getInputStream());
+        } catch (IOException e) {
+            throw new AssertionError(method + " " + path + " to port " + port + " failed", e);
         }
     }
 
-    @Override
-    public void close() {
-        vertx.close();
+    /** Reads the whole answer: the server closes the connection after it, as asked. */
+    private static Answer read(InputStream in) throws IOException {
+        // one char per byte, so that chunk sizes (in bytes) index the text; the body is decoded as UTF-8 last
+        String raw = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        int endOfHead = raw.indexOf("\r\n\r\n");
+        if (endOfHead < 0) {
+            throw new IOException("incomplete answer: " + raw);
+        }
+        String[] lines = raw.substring(0, endOfHead).split("\r\n");
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            String[] header = lines[i].split(":", 2);
+            headers.put(header[0].trim().toLowerCase(Locale.ROOT), header[1].trim());
+        }
+        String body = raw.substring(endOfHead + 4);
+        if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+            body = dechunk(body);
+        }
+        return new Answer(Integer.parseInt(lines[0].split(" ")[1]), headers.get("content-type"),
+                headers.get("allow"), new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
+    }
+
+    private static String dechunk(String chunked) {
+        StringBuilder body = new StringBuilder();
+        int at = 0;
+        while (true) {
+            int endOfSize = chunked.indexOf("\r\n", at);
+            int size = Integer.parseInt(chunked.substring(at, endOfSize).split(";")[0].trim(), 16);
+            if (size == 0) {
+                return body.toString();
+            }
+            body.append(chunked, endOfSize + 2, endOfSize + 2 + size);
+            at = endOfSize + 2 + size + 2;
+        }
     }
 }

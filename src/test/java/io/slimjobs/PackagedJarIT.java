@@ -57,25 +57,24 @@ class PackagedJarIT {
     void should_run_the_quick_start_on_the_embedded_demo_cluster() throws Exception {
         int port = AvailablePortFinder.getNextAvailable();
         start(Map.of("SLIMJOBS_HTTP_PORT", String.valueOf(port), "SLIMJOBS_EMBEDDED_RUN_DURATION", "500"));
-        try (HttpCaller http = new HttpCaller(port)) {
-            awaitAnswer("the service is ready", () -> http.call(HttpCaller.OUTSIDER, "GET", "/ready", Map.of(), null), 200);
+        HttpCaller http = new HttpCaller(port);
+        awaitAnswer("the service is ready", () -> http.call(HttpCaller.OUTSIDER, "GET", "/ready", Map.of(), null), 200);
 
-            Answer triggered = http.call(HttpCaller.OUTSIDER, "POST", "/job/fibonacci",
-                    Map.of("Content-Type", "application/x-www-form-urlencoded"), "{\"Args\":[\"42\"]}");
-            assertEquals(202, triggered.status(), triggered::toString);
-            String id = triggered.json().get("Id").asText();
+        Answer triggered = http.call(HttpCaller.OUTSIDER, "POST", "/job/fibonacci",
+                Map.of("Content-Type", "application/x-www-form-urlencoded"), "{\"Args\":[\"42\"]}");
+        assertEquals(202, triggered.status(), triggered::toString);
+        String id = triggered.json().get("Id").asText();
 
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            String status = "";
-            while (!status.equals("Succeeded") && System.nanoTime() < deadline) {
-                Answer listed = http.call(HttpCaller.OUTSIDER, "GET", "/job/fibonacci", Map.of(), null);
-                status = listed.json().findValuesAsText("Status").stream().findFirst().orElse("");
-                assertEquals(id, listed.json().get(0).get("Id").asText());
-                Thread.sleep(100);
-            }
-            assertEquals("Succeeded", status, () -> "the demo execution did not complete:\n" + logText());
-            assertTrue(logText().contains("EMBEDDED DEMO CLUSTER"), "the log says loudly that this is a demo");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String status = "";
+        while (!status.equals("Succeeded") && System.nanoTime() < deadline) {
+            Answer listed = http.call(HttpCaller.OUTSIDER, "GET", "/job/fibonacci", Map.of(), null);
+            status = listed.json().findValuesAsText("Status").stream().findFirst().orElse("");
+            assertEquals(id, listed.json().get(0).get("Id").asText());
+            Thread.sleep(100);
         }
+        assertEquals("Succeeded", status, () -> "the demo execution did not complete:\n" + logText());
+        assertTrue(logText().contains("EMBEDDED DEMO CLUSTER"), "the log says loudly that this is a demo");
     }
 
     @Test

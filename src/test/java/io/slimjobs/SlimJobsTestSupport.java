@@ -116,7 +116,6 @@ public abstract class SlimJobsTestSupport extends CamelMainTestSupport {
 
     @Override
     protected void doPostTearDown() throws Exception {
-        http.close();
         cluster.close();
     }
 

@@ -54,6 +54,8 @@ public class ApiRoutes extends RouteBuilder {
         from(Endpoints.API_JSON_RESPONSE).routeId("api-json-response")
                 .removeHeaders("*", Exchange.HTTP_RESPONSE_CODE)
                 .marshal(new JacksonDataFormat(Json.MAPPER, Object.class))
+                // written whole with a Content-Length, rather than chunked from a cached stream
+                .convertBodyTo(String.class)
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json"));
     }
 
