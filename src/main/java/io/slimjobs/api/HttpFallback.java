@@ -58,10 +58,10 @@ public final class HttpFallback {
             return;
         }
         String type = context.request().getHeader(HttpHeaders.CONTENT_TYPE);
-        String mediaType = type == null ? "" : type.split(";", 2)[0].trim();
-        if (mediaType.equalsIgnoreCase("application/x-www-form-urlencoded")) {
+        String mediaType = OverridesReader.mediaType(type);
+        if (mediaType.equals(OverridesReader.FORM)) {
             context.request().headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
-        } else if (mediaType.equalsIgnoreCase("multipart/form-data")) {
+        } else if (mediaType.equals("multipart/form-data")) {
             answer(context, OverridesReader.unsupported(type));
             return;
         }

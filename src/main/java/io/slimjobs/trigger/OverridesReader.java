@@ -16,6 +16,9 @@ import io.slimjobs.error.UnsupportedMediaTypeException;
  */
 public final class OverridesReader {
 
+    /** What `curl -d` sends; its body is read as the JSON it holds. */
+    public static final String FORM = "application/x-www-form-urlencoded";
+
     private OverridesReader() {
     }
 
@@ -26,15 +29,20 @@ public final class OverridesReader {
         if (!isJson(contentType)) {
             throw unsupported(contentType);
         }
+        JsonNode tree;
         try {
             // a second value after the object is malformed too, not something to ignore
-            JsonNode tree = Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(json);
-            if (!tree.isObject()) {
-                throw new InvalidRequestException("the body must be a JSON object of overrides, not " + kind(tree));
-            }
-            return Json.MAPPER.treeToValue(tree, JobOverrides.class);
+            tree = Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(json);
         } catch (JsonProcessingException e) {
             throw new InvalidRequestException("malformed JSON: " + Json.describe(e));
+        }
+        if (!tree.isObject()) {
+            throw new InvalidRequestException("the body must be a JSON object of overrides, not " + kind(tree));
+        }
+        try {
+            return Json.MAPPER.treeToValue(tree, JobOverrides.class);
+        } catch (JsonProcessingException e) {
+            throw new InvalidRequestException("invalid overrides: " + Json.describe(e));
         }
     }
 
@@ -44,12 +52,14 @@ public final class OverridesReader {
     }
 
     static boolean isJson(String contentType) {
-        if (contentType == null || contentType.isBlank()) {
-            return true;
-        }
-        String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-        return mediaType.equals("application/json") || mediaType.endsWith("+json")
-                || mediaType.equals("application/x-www-form-urlencoded");
+        String mediaType = mediaType(contentType);
+        return mediaType.isEmpty() || mediaType.equals("application/json") || mediaType.endsWith("+json")
+                || mediaType.equals(FORM);
+    }
+
+    /** The media type of a Content-Type header, lower-cased, without parameters; empty when there is none. */
+    public static String mediaType(String contentType) {
+        return contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     }
 
     private static String kind(JsonNode tree) {

@@ -85,7 +85,7 @@ class OverridesReaderTest {
     void should_refuse_a_field_of_the_wrong_type_naming_it(String body, String field) {
         InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> OverridesReader.read(body, JSON));
 
-        assertTrue(e.getMessage().startsWith("malformed JSON: " + field), e.getMessage());
+        assertTrue(e.getMessage().startsWith("invalid overrides: " + field), e.getMessage());
     }
 
     @Test
