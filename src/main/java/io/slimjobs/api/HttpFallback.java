@@ -1,15 +1,22 @@
 package io.slimjobs.api;
 
+import java.lang.reflect.Field;
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import io.slimjobs.Json;
+import io.slimjobs.error.InvalidRequestException;
 import io.slimjobs.error.MethodNotAllowedException;
 import io.slimjobs.error.NotFoundException;
 import io.slimjobs.error.PayloadTooLargeException;
 import io.slimjobs.error.SlimJobsException;
+import io.slimjobs.error.UnsupportedMediaTypeException;
 import io.slimjobs.trigger.OverridesReader;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
@@ -17,13 +24,17 @@ import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 
 /**
- * Gives the answers no route produces the same JSON error body as every other: 404 for an unknown path,
- * 405 (with `Allow`) for a known path and another verb, 413 for a body over the size limit; and reads form
- * bodies as the JSON `curl -d` sends.
+ * Gives the answers no route produces the same JSON error body as every other: 400 for a malformed
+ * percent-escape, 404 for an unknown path, 405 (with `Allow`) for a known path and another verb, 413 for a
+ * body over the size limit, 415 for a charset Java cannot decode; and reads form bodies as the JSON
+ * `curl -d` sends.
  */
 public final class HttpFallback {
+
+    private static final Pattern MALFORMED_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})");
 
     private final CamelContext camelContext;
     private final long maxBodySize;
@@ -33,13 +44,46 @@ public final class HttpFallback {
         this.maxBodySize = maxBodySize;
     }
 
-    /** Installs the handlers on the main HTTP server's router once the routes are up. */
+    /** Installs the handlers on the main HTTP server's routers once the routes are up. */
     public static void install(CamelContext context, int port, long maxBodySize) {
-        Router router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        VertxPlatformHttpRouter router =
+                VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
         HttpFallback fallback = new HttpFallback(context, maxBodySize);
+        rootRouter(router).route().order(-1).handler(HttpFallback::wellFormedUri);
         router.route().order(-1).handler(fallback::requestBodies);
         router.route().last().handler(fallback::unmatched);
         router.route().failureHandler(fallback::failed);
+    }
+
+    /**
+     * The server's root router, which mounts the routes' router. A malformed escape in the path fails while the
+     * root router matches its mount point, before any handler of the routes' router runs, and Vert.x then
+     * answers a plain-text 400; only a handler on the root router comes first. Camel keeps that router private.
+     */
+    private static Router rootRouter(VertxPlatformHttpRouter router) {
+        try {
+            Field root = VertxPlatformHttpServer.class.getDeclaredField("router");
+            root.setAccessible(true);
+            return (Router) Objects.requireNonNull(root.get(router.getServer()), "the HTTP server has no router");
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot reach the root router of the HTTP server", e);
+        }
+    }
+
+    /**
+     * Refuses a path or query holding a `%` not followed by two hex digits. Vert.x would throw on decoding it
+     * wherever it first looks at the path or the parameters (routing, path parameters, the Camel consumer).
+     */
+    private static void wellFormedUri(RoutingContext context) {
+        String uri = context.request().uri();
+        Matcher escape = MALFORMED_ESCAPE.matcher(uri);
+        if (escape.find()) {
+            String found = uri.substring(escape.start(), Math.min(uri.length(), escape.start() + 3));
+            answer(context, new InvalidRequestException("the request URI has a malformed percent-escape '" + found
+                    + "': a % must be followed by two hexadecimal digits"));
+        } else {
+            context.next();
+        }
     }
 
     /**
@@ -58,6 +102,12 @@ public final class HttpFallback {
             return;
         }
         String type = context.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        String charset = OverridesReader.charset(type);
+        if (charset != null && !supported(charset)) {
+            answer(context, new UnsupportedMediaTypeException("Content-Type '" + type + "' names the charset '"
+                    + charset + "', which this server cannot decode; send the body as UTF-8"));
+            return;
+        }
         String mediaType = OverridesReader.mediaType(type);
         if (mediaType.equals(OverridesReader.FORM)) {
             context.request().headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
@@ -66,6 +116,14 @@ public final class HttpFallback {
             return;
         }
         context.next();
+    }
+
+    private static boolean supported(String charset) {
+        try {
+            return Charset.isSupported(charset);
+        } catch (IllegalCharsetNameException e) {
+            return false;
+        }
     }
 
     private void unmatched(RoutingContext context) {

@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import io.slimjobs.config.EnvVar;
 import io.slimjobs.config.JobDefinition;
 import io.slimjobs.config.JobOverrides;
+import io.slimjobs.config.Quantities;
 import io.slimjobs.config.Resources;
 
 /** Merges a trigger's overrides into the job definition; {@link GuardRails} has already checked them. */
@@ -44,13 +45,24 @@ final class OverrideMerger {
         return merged;
     }
 
-    /** Per resource key: the request's value where it sets one, the definition's otherwise. */
+    /**
+     * Per resource key: the request's value where it sets one, the definition's otherwise. A caller who lowers
+     * only a limit gets what Kubernetes users expect: an inherited request above the new limit comes down to it.
+     * A request the caller sets is kept as asked, for the guard rails to check against the limit.
+     */
     private static Resources resources(Resources defined, Resources requested) {
         if (requested == null) {
             return defined;
         }
-        return new Resources(perKey(defined.requests(), requested.requests()),
-                perKey(defined.limits(), requested.limits()));
+        Map<String, String> limits = perKey(defined.limits(), requested.limits());
+        Map<String, String> requests = perKey(defined.requests(), requested.requests());
+        requested.limits().forEach((resource, limit) -> {
+            String inherited = requested.requests().containsKey(resource) ? null : requests.get(resource);
+            if (inherited != null && Quantities.amount(inherited).compareTo(Quantities.amount(limit)) > 0) {
+                requests.put(resource, limit);
+            }
+        });
+        return new Resources(requests, limits);
     }
 
     private static Map<String, String> perKey(Map<String, String> defined, Map<String, String> requested) {

@@ -62,6 +62,20 @@ public final class OverridesReader {
         return contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     }
 
+    /** The `charset` parameter of a Content-Type header, unquoted; null when there is none. */
+    public static String charset(String contentType) {
+        if (contentType == null) {
+            return null;
+        }
+        for (String parameter : contentType.split(";")) {
+            String[] nameAndValue = parameter.split("=", 2);
+            if (nameAndValue.length == 2 && nameAndValue[0].trim().equalsIgnoreCase("charset")) {
+                return nameAndValue[1].trim().replaceAll("^\"|\"$", "");
+            }
+        }
+        return null;
+    }
+
     private static String kind(JsonNode tree) {
         return tree.isArray() ? "an array" : tree.isNull() ? "null" : "a " + tree.getNodeType().name().toLowerCase(Locale.ROOT);
     }

@@ -45,6 +45,17 @@ class TriggerApiTest extends SlimJobsTestSupport {
     }
 
     @Test
+    void should_bring_the_inherited_request_down_to_a_lowered_limit_in_the_created_job() {
+        String id = trigger("fibonacci", "{\"Resources\": {\"Limits\": {\"cpu\": \"200m\"}}}");
+
+        Container container = jobOf(id).getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertEquals(Map.of("cpu", new Quantity("200m"), "memory", new Quantity("400Mi")),
+                container.getResources().getRequests());
+        assertEquals(Map.of("cpu", new Quantity("200m"), "memory", new Quantity("400Mi")),
+                container.getResources().getLimits());
+    }
+
+    @Test
     void should_list_an_execution_as_soon_as_its_trigger_is_answered() {
         for (int i = 0; i < 5; i++) {
             String id = trigger("fibonacci", "");

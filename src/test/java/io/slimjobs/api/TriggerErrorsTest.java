@@ -14,6 +14,7 @@ import io.slimjobs.HttpCaller;
 import io.slimjobs.HttpCaller.Answer;
 import io.slimjobs.SlimJobsTestSupport;
 import io.slimjobs.kube.Labels;
+import io.slimjobs.trigger.OverridesReader;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -134,6 +135,47 @@ class TriggerErrorsTest extends SlimJobsTestSupport {
     }
 
     @Test
+    void should_answer_415_naming_a_charset_that_is_unknown_or_illegal() {
+        for (String charset : List.of("bogus", "b@d!", "\"x-nothing\"")) {
+            for (String type : List.of("application/json", OverridesReader.FORM)) {
+                Answer answer = postWith("/job/fibonacci", type + "; charset=" + charset, "{\"Args\": [\"1\"]}");
+
+                assertError(answer, 415, "unsupported_media_type", "'" + charset.replace("\"", "") + "'");
+            }
+        }
+        assertEquals(List.of(), jobs());
+    }
+
+    @Test
+    void should_read_a_body_in_a_charset_java_supports() {
+        String id = http.call(HttpCaller.OUTSIDER, "POST", "/job/fibonacci",
+                Map.of("Content-Type", "application/json; charset=\"UTF-8\""), "{\"Args\": [\"7\"]}").json()
+                .get("Id").asText();
+
+        assertEquals(List.of("7"), jobOf(id).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs());
+    }
+
+    @Test
+    void should_answer_400_json_to_a_malformed_percent_escape_on_every_verb_and_path() {
+        for (String path : List.of("/job/fibonacci?%zz", "/job/a%/8", "/job/%zz", "/job/fibonacci%", "/health?a=%4",
+                "/nowhere/%zz", "/job/fibonacci/x?y=%G1")) {
+            for (String verb : List.of("GET", "POST", "DELETE", "PUT")) {
+                Answer answer = http.call(HttpCaller.OUTSIDER, verb, path, Map.of(), verb.equals("GET") ? null : "");
+
+                assertError(answer, 400, "invalid_request", "malformed percent-escape");
+            }
+        }
+        assertEquals(List.of(), jobs());
+    }
+
+    @Test
+    void should_decode_a_well_formed_percent_escape() {
+        Answer answer = get("/job/fibonacci?any=%41%2F");
+
+        assertEquals(200, answer.status(), answer::toString);
+    }
+
+    @Test
     void should_answer_413_to_a_body_over_the_size_limit() {
         String body = "{\"Args\": [\"" + "4".repeat(MAX_BODY_SIZE) + "\"]}";
 
@@ -178,6 +220,22 @@ class TriggerErrorsTest extends SlimJobsTestSupport {
         Answer answer = post("/job/fibonacci", "{\"Resources\": {\"Requests\": {\"nvidia.com/gpu\": \"1\"}}}");
 
         assertError(answer, 400, "invalid_request", "Resources.Requests.nvidia.com/gpu");
+        assertEquals(List.of(), jobs());
+    }
+
+    @Test
+    void should_reject_a_request_set_above_the_limit_the_caller_lowered() {
+        Answer answer = post("/job/fibonacci", "{\"Resources\": {\"Requests\": {\"cpu\": \"300m\"}, \"Limits\": {\"cpu\": \"200m\"}}}");
+
+        assertError(answer, 400, "invalid_request", "Resources.Requests.cpu: 300m is above the limit 200m");
+        assertEquals(List.of(), jobs());
+    }
+
+    @Test
+    void should_reject_an_unknown_property_naming_it_and_the_nearest_known_one() {
+        Answer answer = post("/job/fibonacci", "{\"Argz\": [\"1\"]}");
+
+        assertError(answer, 400, "invalid_request", "Argz: unknown property; did you mean Args?");
         assertEquals(List.of(), jobs());
     }
 

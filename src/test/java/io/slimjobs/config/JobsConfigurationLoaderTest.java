@@ -290,6 +290,61 @@ class JobsConfigurationLoaderTest {
         assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            top level          | {'Configuration': {}}                                                        | Configuration: unknown property; did you mean Configurations?
+            definition         | {'Configurations': {'fibonacci': {'Visiblity': 'Public', 'NumberParallelJob': 5}}} | Configurations.fibonacci.Visiblity: unknown property; did you mean Visibility?
+            definition, case   | {'Configurations': {'fibonacci': {'numberparalleljob': 5, 'NUMBERPARALELJOB': 5}}} | Configurations.fibonacci.NUMBERPARALELJOB: unknown property; did you mean NumberParallelJob?
+            Resources          | {'Configurations': {'fib': {'Resources': {'Limit': {'cpu': '1'}}}}}           | Configurations.fib.Resources.Limit: unknown property; did you mean Limits?
+            Environments entry | {'Configurations': {'fib': {'Environments': [{'Name': 'A', 'Valeu': '1'}]}}}  | Configurations.fib.Environments[0].Valeu: unknown property; did you mean Value?
+            a reference        | {'Configurations': {'fib': {'Environments': [{'Name': 'A', 'SecretRef': {'Name': 's', 'Kye': 'k'}}]}}} | Configurations.fib.Environments[0].SecretRef.Kye: unknown property; did you mean Key?
+            Schedules entry    | {'Schedules': {'fib': [{'Schedule': '@daily', 'Argz': ['1']}]}}               | Schedules.fib[0].Argz: unknown property; did you mean Args?
+            nothing near       | {'Configurations': {'fib': {'Colour': 'red'}}}                                | Configurations.fib.Colour: unknown property; known properties are BackoffLimit, DependsOn, Environments, Image, ImagesWhitelist, NumberParallelJob, Resources, RestartPolicy, TtlSecondsAfterFinished, Visibility
+            """)
+    void should_refuse_an_unknown_property_naming_its_path_and_the_nearest_known_name(String where, String json,
+                                                                                      String expected) {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> parse(json.replace('\'', '"')));
+
+        assertTrue(e.getMessage().contains(SOURCE), e.getMessage());
+        assertTrue(e.getMessage().contains("- " + expected), e.getMessage());
+    }
+
+    @Test
+    void should_accept_every_property_slimfaas_documents_for_definitions_schedules_and_variables() {
+        JobsConfiguration configuration = parse("""
+                {
+                  "Configurations": {
+                    "fibonacci": {
+                      "Image": "fib:1", "ImagesWhitelist": ["fib:*"],
+                      "Resources": {"Requests": {"cpu": "100m"}, "Limits": {"cpu": "200m"}},
+                      "DependsOn": ["db"],
+                      "Environments": [
+                        {"Name": "A", "Value": "1"},
+                        {"name": "B", "value": "2"},
+                        {"Name": "C", "SecretRef": {"Name": "s", "Key": "k"}},
+                        {"Name": "D", "ConfigMapRef": {"Name": "c", "Key": "k"}},
+                        {"Name": "E", "FieldRef": {"FieldPath": "metadata.name"}},
+                        {"Name": "F", "ResourceFieldRef": {"ContainerName": "main", "Resource": "limits.cpu", "Divisor": "1m"}}
+                      ],
+                      "BackoffLimit": 1, "Visibility": "Public", "NumberParallelJob": 2,
+                      "TtlSecondsAfterFinished": 36000, "RestartPolicy": "Never"
+                    }
+                  },
+                  "Schedules": {
+                    "fibonacci": [
+                      {"Schedule": "0 0 * * *", "Args": ["42"], "Image": "fib:2", "DependsOn": ["db"],
+                       "Resources": {"Requests": {"cpu": "100m"}, "Limits": {"cpu": "100m"}},
+                       "Environments": [], "BackoffLimit": 1, "TtlSecondsAfterFinished": 100, "RestartPolicy": "Never"}
+                    ]
+                  }
+                }
+                """);
+
+        assertEquals(6, configuration.definitions().get("fibonacci").environments().size());
+        assertEquals("fib:2", configuration.schedules().get("fibonacci").get(0).overrides().image());
+    }
+
     @Test
     void should_report_a_json_syntax_error_with_its_line_and_column() {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> parse("""

@@ -148,10 +148,26 @@ class GuardRailsTest {
     }
 
     @Test
-    void should_reject_limits_lowered_below_the_definition_requests() {
-        InvalidRequestException e = rejected(resources("Limits", "cpu", "300m"));
+    void should_bring_an_inherited_request_down_to_a_lowered_limit() {
+        ExecutionPlan plan = apply(resources("Limits", "cpu", "300m"));
 
-        assertEquals("Resources.Requests.cpu: 400m is above the limit 300m", e.getMessage());
+        assertEquals(new Resources(Map.of("cpu", "300m", "memory", "256Mi"), Map.of("cpu", "300m", "memory", "512Mi")),
+                plan.resources());
+    }
+
+    @Test
+    void should_keep_an_inherited_request_already_within_a_lowered_limit() {
+        ExecutionPlan plan = apply(resources("Limits", "memory", "0.25Gi"));
+
+        assertEquals(new Resources(Map.of("cpu", "400m", "memory", "256Mi"), Map.of("cpu", "1", "memory", "0.25Gi")),
+                plan.resources());
+    }
+
+    @Test
+    void should_reject_an_explicit_request_above_a_lowered_limit() {
+        InvalidRequestException e = rejected("{'Resources': {'Requests': {'cpu': '350m'}, 'Limits': {'cpu': '300m'}}}");
+
+        assertEquals("Resources.Requests.cpu: 350m is above the limit 300m", e.getMessage());
     }
 
     @Test

@@ -88,11 +88,16 @@ class OverridesReaderTest {
         assertTrue(e.getMessage().startsWith("invalid overrides: " + field), e.getMessage());
     }
 
-    @Test
-    void should_ignore_unknown_fields_like_slimfaas() {
-        JobOverrides overrides = OverridesReader.read("{\"Payload\": {\"a\": 1}, \"Foo\": 1, \"Image\": \"x:1\"}", JSON);
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            {"Argz": ["1"]}                                         | Argz: unknown property; did you mean Args?
+            {"args": ["1"], "RESOURCES": {"limit": {"cpu": "1"}}}  | Resources.limit: unknown property; did you mean Limits?
+            {"Environments": [{"Name": "A", "Vaule": "1"}]}         | Environments[0].Vaule: unknown property; did you mean Value?
+            """)
+    void should_refuse_an_unknown_field_naming_it_and_the_nearest_known_one(String body, String message) {
+        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> OverridesReader.read(body, JSON));
 
-        assertEquals(new JobOverrides(null, "x:1", null, null, null, null, null, null), overrides);
+        assertEquals("invalid overrides: " + message, e.getMessage().replaceAll(" \\(line .*", ""));
     }
 
     @Test
