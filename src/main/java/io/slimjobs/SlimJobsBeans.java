@@ -33,6 +33,8 @@ import org.apache.camel.support.ResourceHelper;
 public class SlimJobsBeans implements CamelConfiguration {
 
     static final String DEMO_CONFIGURATION = "classpath:demo/jobs.json";
+    /** The name camel-micrometer looks the meter registry up by. */
+    private static final String METRICS_REGISTRY = "metricsRegistry";
 
     @PropertyInject("slimjobs.http.port")
     private int httpPort;
@@ -91,7 +93,11 @@ public class SlimJobsBeans implements CamelConfiguration {
 
         Registry registry = context.getRegistry();
         registry.bind("kubernetesClient", cluster.client());
-        registry.bind("metricsRegistry", new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        // camel.metrics.enabled has already bound the registry its route metrics go to: share it, so that
+        // /metrics serves them with SlimJobs' own; replacing it would leave them in a registry nobody scrapes
+        if (registry.lookupByNameAndType(METRICS_REGISTRY, PrometheusMeterRegistry.class) == null) {
+            registry.bind(METRICS_REGISTRY, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        }
         registry.bind("dispatcher", dispatcher);
         registry.bind("triggerSteps", new TriggerSteps(configuration, new JobFactory(ns, Clock.systemUTC()), jobs, ns));
         registry.bind("jobsApi", new JobsApi(configuration, jobs, callerTrust, cluster.client(), ns));

@@ -133,6 +133,16 @@ class OperationsEndpointsTest extends SlimJobsTestSupport {
     }
 
     @Test
+    void should_serve_camel_route_metrics_of_the_trigger_route_from_the_same_registry() {
+        trigger("fibonacci", "");
+
+        String metrics = get("/metrics").body();
+
+        assertEquals(Optional.of(1.0), sample(metrics, "camel_exchanges_total", "routeId=\"trigger\""), metrics);
+        assertTrue(metrics.contains("slimjobs_triggers_total{"), metrics);
+    }
+
+    @Test
     void should_describe_every_visible_definition_in_jobs_status() {
         Map<String, JsonNode> status = statusByName();
 
