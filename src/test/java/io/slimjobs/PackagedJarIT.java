@@ -85,6 +85,13 @@ class PackagedJarIT {
     }
 
     @Test
+    void should_refuse_to_start_with_a_misspelt_property_naming_the_nearest_known_one() throws Exception {
+        assertRefusesToStart(Map.of("SlimFaas__JobsConfiguration",
+                "{\"Configurations\": {\"fibonacci\": {\"Visiblity\": \"Public\", \"NumberParalelJob\": 5}}}"),
+                "Configurations.fibonacci.Visiblity: unknown property; did you mean Visibility?");
+    }
+
+    @Test
     void should_refuse_to_start_without_a_cluster_when_the_embedded_one_is_disabled() throws Exception {
         assertRefusesToStart(Map.of("SLIMJOBS_EMBEDDED_CLUSTER", "false"), "No Kubernetes cluster is configured");
     }
