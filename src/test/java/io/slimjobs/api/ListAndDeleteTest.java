@@ -138,6 +138,18 @@ class ListAndDeleteTest extends SlimJobsTestSupport {
     }
 
     @Test
+    void should_list_started_executions_newest_first() {
+        String older = running("other");
+        String newer = running("other");
+
+        JsonNode listing = list("other");
+
+        assertEquals(List.of(newer, older), elementsOf(listing).stream().map(e -> e.get("Id").asText()).toList());
+        assertTrue(listing.get(0).get("InQueueTimestamp").asLong() > listing.get(1).get("InQueueTimestamp").asLong(),
+                listing::toString);
+    }
+
+    @Test
     void should_give_a_started_execution_no_queue_position_and_an_epoch_millisecond_start_time() {
         long before = System.currentTimeMillis();
         String id = running("single");
