@@ -54,6 +54,8 @@ public class SlimJobsBeans implements CamelConfiguration {
     private String configFile;
     @PropertyInject(value = "slimjobs.trusted-cidrs", defaultValue = "")
     private String trustedCidrs;
+    @PropertyInject("slimjobs.trust-pod-ips")
+    private boolean trustPodIps;
     @PropertyInject(value = "slimjobs.trusted-proxies", defaultValue = "")
     private String trustedProxies;
     @PropertyInject("slimjobs.informer.resync-interval")
@@ -89,7 +91,7 @@ public class SlimJobsBeans implements CamelConfiguration {
         jobs.onChange(dispatcher::enqueue);
         // the embedded demo is reached from this machine only, so loopback callers are trusted there
         String trusted = embedded && trustedCidrs.isBlank() ? "127.0.0.0/8,::1" : trustedCidrs;
-        CallerTrust callerTrust = new CallerTrust(trusted, trustedProxies, pods);
+        CallerTrust callerTrust = new CallerTrust(trusted, trustedProxies, pods, trustPodIps);
 
         Registry registry = context.getRegistry();
         registry.bind("kubernetesClient", cluster.client());

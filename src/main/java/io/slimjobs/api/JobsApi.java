@@ -57,15 +57,25 @@ public final class JobsApi {
         return jobs.executions(visibleJob(name, trusted));
     }
 
-    /** Deletes a queued, running or finished execution; its pods go with it. */
+    /**
+     * Deletes a queued, running or finished execution, answering from what the API server did. The Job goes at
+     * once (background propagation: the garbage collector then removes its pods), so of concurrent deletions only
+     * one finds it; fabric8 answers the others' 404 with an empty list.
+     */
     public Map<String, String> delete(@Header("name") String name, @Header("id") String id,
                                       @ExchangeProperty(TRUSTED_CALLER) boolean trusted) {
         String jobName = visibleJob(name, trusted);
-        ExecutionView execution = jobs.execution(jobName, id).orElseThrow(
-                () -> new NotFoundException("job '" + jobName + "' has no execution with Id '" + id + "'"));
-        client.batch().v1().jobs().inNamespace(namespace).withName(execution.name())
-                .withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
+        ExecutionView execution = jobs.execution(jobName, id).orElseThrow(() -> unknownExecution(jobName, id));
+        boolean deleted = !client.batch().v1().jobs().inNamespace(namespace).withName(execution.name())
+                .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete().isEmpty();
+        if (!deleted) {
+            throw unknownExecution(jobName, id);
+        }
         return Map.of("Id", execution.id(), "Name", execution.name());
+    }
+
+    private static NotFoundException unknownExecution(String jobName, String id) {
+        return new NotFoundException("job '" + jobName + "' has no execution with Id '" + id + "'");
     }
 
     /** Every definition the caller may see, with its executions that have not finished. */

@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,11 +41,13 @@ public final class JobIndex implements AutoCloseable {
             Comparator.comparing(ExecutionView::enqueuedAt).thenComparing(ExecutionView::name);
 
     private final SharedIndexInformer<Job> informer;
+    private final String namespace;
     private final PodIndex pods;
     /** Executions a trigger waits to see cached, by id. */
     private final Map<String, CompletableFuture<Void>> awaited = new ConcurrentHashMap<>();
 
     public JobIndex(KubernetesClient client, String namespace, long resyncMillis, PodIndex pods) {
+        this.namespace = namespace;
         this.pods = pods;
         informer = client.batch().v1().jobs().inNamespace(namespace)
                 .withLabel(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE)
@@ -62,6 +65,7 @@ public final class JobIndex implements AutoCloseable {
     public void awaitCached(String executionId, Duration timeout) {
         CompletableFuture<Void> seen = awaited.computeIfAbsent(executionId, id -> new CompletableFuture<>());
         try {
+            // registered before this check, the future is completed by the event of any write the check misses
             if (informer.getIndexer().byIndex(BY_EXECUTION_ID, executionId).isEmpty()) {
                 seen.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             }
@@ -148,11 +152,15 @@ public final class JobIndex implements AutoCloseable {
         return result;
     }
 
-    /** One execution of a job, by the id its trigger returned. */
+    /**
+     * One execution of a job, by the id its trigger returned. Read by object name from the store, which an update
+     * replaces in one step: an index read could miss a Job while an update re-indexes it.
+     */
     public Optional<ExecutionView> execution(String jobName, String executionId) {
-        return informer.getIndexer().byIndex(BY_EXECUTION_ID, executionId).stream()
-                .filter(job -> label(job, Labels.JOB).filter(jobName::equals).isPresent())
-                .findFirst()
+        String key = Cache.namespaceKeyFunc(namespace, Names.jobObjectName(jobName, executionId));
+        return Optional.ofNullable(informer.getStore().getByKey(key))
+                .filter(found -> label(found, Labels.JOB).filter(jobName::equals).isPresent()
+                        && label(found, Labels.ID).filter(executionId::equals).isPresent())
                 .map(this::view);
     }
 

@@ -3,7 +3,6 @@ package io.slimjobs.kube;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import io.fabric8.kubernetes.api.model.Pod;
@@ -14,19 +13,17 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 /** Every pod of the namespace: who is a trusted caller (by pod IP) and the pods of each execution. */
 public final class PodIndex implements AutoCloseable {
 
-    private static final String BY_POD_IP = "byPodIp";
-    private static final String BY_EXECUTION_ID = "byExecutionId";
-
     private final SharedIndexInformer<Pod> informer;
+    private final StableIndex<Pod> trustedByIp;
+    private final StableIndex<Pod> byExecutionId;
 
     public PodIndex(KubernetesClient client, String namespace, long resyncMillis) {
         informer = client.pods().inNamespace(namespace).runnableInformer(resyncMillis);
-        informer.addIndexers(Map.of(
-                BY_POD_IP, PodIndex::podIps,
-                BY_EXECUTION_ID, pod -> {
-                    String id = pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(Labels.ID);
-                    return id == null ? List.of() : List.of(id);
-                }));
+        trustedByIp = new StableIndex<>(informer, PodIndex::trustedIps);
+        byExecutionId = new StableIndex<>(informer, pod -> {
+            String id = pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(Labels.ID);
+            return id == null ? List.of() : List.of(id);
+        });
     }
 
     public void start() {
@@ -37,27 +34,34 @@ public final class PodIndex implements AutoCloseable {
         return informer.hasSynced();
     }
 
-    /** Whether an address belongs to a pod of the namespace. */
-    public boolean isPodIp(InetAddress address) {
-        return !informer.getIndexer().byIndex(BY_POD_IP, address.getHostAddress()).isEmpty();
+    /** Whether an address is the IP of a pod of the namespace that holds it now (see {@link #trustedIps}). */
+    public boolean isTrustedPodIp(InetAddress address) {
+        return !trustedByIp.get(address.getHostAddress()).isEmpty();
     }
 
     List<Pod> podsOf(String executionId) {
-        return informer.getIndexer().byIndex(BY_EXECUTION_ID, executionId);
+        return byExecutionId.get(executionId);
     }
 
-    /** Written the way {@link InetAddress#getHostAddress()} writes a caller's address, so that both compare. */
-    private static List<String> podIps(Pod pod) {
+    /**
+     * The IPs of a running pod, or of a pending one that already has them, written the way
+     * {@link InetAddress#getHostAddress()} writes a caller's address. None for a finished pod: it keeps its IP
+     * in its status for its Job's whole TTL while the network may give that IP to another pod, even of another
+     * namespace. None for a host-network pod: its IP is its node's, shared by everything on that node.
+     */
+    private static List<String> trustedIps(Pod pod) {
         List<String> ips = new ArrayList<>();
-        if (pod.getStatus() != null) {
-            List<String> written = new ArrayList<>();
-            written.add(pod.getStatus().getPodIP());
-            if (pod.getStatus().getPodIPs() != null) {
-                pod.getStatus().getPodIPs().stream().map(PodIP::getIp).forEach(written::add);
-            }
-            written.stream().map(IpAddresses::parse).flatMap(Optional::stream).map(InetAddress::getHostAddress)
-                    .filter(ip -> !ips.contains(ip)).forEach(ips::add);
+        if (pod.getStatus() == null || !List.of("Running", "Pending").contains(pod.getStatus().getPhase())
+                || pod.getSpec() != null && Boolean.TRUE.equals(pod.getSpec().getHostNetwork())) {
+            return ips;
         }
+        List<String> written = new ArrayList<>();
+        written.add(pod.getStatus().getPodIP());
+        if (pod.getStatus().getPodIPs() != null) {
+            pod.getStatus().getPodIPs().stream().map(PodIP::getIp).forEach(written::add);
+        }
+        written.stream().map(IpAddresses::parse).flatMap(Optional::stream).map(InetAddress::getHostAddress)
+                .filter(ip -> !ips.contains(ip)).forEach(ips::add);
         return ips;
     }
 

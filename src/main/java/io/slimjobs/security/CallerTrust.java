@@ -9,20 +9,22 @@ import io.slimjobs.kube.IpAddresses;
 import io.slimjobs.kube.PodIndex;
 
 /**
- * Decides whether a caller may use Private jobs: its address is a pod IP of the namespace or inside an
- * operator-trusted range. `X-Forwarded-For` is read only when the direct peer is a configured proxy, since
- * any client can write that header.
+ * Decides whether a caller may use Private jobs: its address is the IP of a running pod of the namespace
+ * (unless the operator turned pod-IP trust off) or inside an operator-trusted range. `X-Forwarded-For` is
+ * read only when the direct peer is a configured proxy, since any client can write that header.
  */
 public final class CallerTrust {
 
     private final List<Cidr> trustedRanges;
     private final List<Cidr> trustedProxies;
     private final PodIndex pods;
+    private final boolean trustPodIps;
 
-    public CallerTrust(String trustedRanges, String trustedProxies, PodIndex pods) {
+    public CallerTrust(String trustedRanges, String trustedProxies, PodIndex pods, boolean trustPodIps) {
         this.trustedRanges = parse(trustedRanges);
         this.trustedProxies = parse(trustedProxies);
         this.pods = pods;
+        this.trustPodIps = trustPodIps;
     }
 
     /** Comma-separated CIDR ranges; fails at startup on a malformed one. */
@@ -35,7 +37,7 @@ public final class CallerTrust {
 
     public boolean isTrusted(String peer, String forwardedFor) {
         return client(peer, forwardedFor)
-                .map(address -> pods.isPodIp(address) || within(trustedRanges, address))
+                .map(address -> trustPodIps && pods.isTrustedPodIp(address) || within(trustedRanges, address))
                 .orElse(false);
     }
 

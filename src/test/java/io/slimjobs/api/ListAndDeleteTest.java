@@ -8,7 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -132,6 +138,18 @@ class ListAndDeleteTest extends SlimJobsTestSupport {
     }
 
     @Test
+    void should_list_started_executions_newest_first() {
+        String older = running("other");
+        String newer = running("other");
+
+        JsonNode listing = list("other");
+
+        assertEquals(List.of(newer, older), elementsOf(listing).stream().map(e -> e.get("Id").asText()).toList());
+        assertTrue(listing.get(0).get("InQueueTimestamp").asLong() > listing.get(1).get("InQueueTimestamp").asLong(),
+                listing::toString);
+    }
+
+    @Test
     void should_give_a_started_execution_no_queue_position_and_an_epoch_millisecond_start_time() {
         long before = System.currentTimeMillis();
         String id = running("single");
@@ -219,6 +237,34 @@ class ListAndDeleteTest extends SlimJobsTestSupport {
         assertDeleted("single", id);
 
         assertEquals(List.of(), jobs());
+    }
+
+    @Test
+    void should_answer_200_to_one_of_simultaneous_deletions_and_404_to_the_others() throws Exception {
+        String id = running("single");
+        int callers = 4;
+        CyclicBarrier start = new CyclicBarrier(callers);
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        List<Future<Answer>> deletions = new ArrayList<>();
+        try {
+            for (int i = 0; i < callers; i++) {
+                deletions.add(pool.submit(() -> {
+                    start.await();
+                    return delete("/job/single/" + id);
+                }));
+            }
+            List<Answer> answers = new ArrayList<>();
+            for (Future<Answer> deletion : deletions) {
+                answers.add(deletion.get(30, TimeUnit.SECONDS));
+            }
+
+            assertEquals(1, answers.stream().filter(answer -> answer.status() == 200).count(), answers::toString);
+            answers.stream().filter(answer -> answer.status() != 200)
+                    .forEach(answer -> assertError(answer, 404, "not_found", id));
+        } finally {
+            pool.shutdownNow();
+        }
+        awaitUntil("gone from the listing", () -> !idsOf("single").contains(id));
     }
 
     @Test

@@ -17,9 +17,9 @@ import io.slimjobs.kube.Labels;
 import org.junit.jupiter.api.Test;
 
 /**
- * Private jobs serve only callers whose address is a pod IP of the namespace (or in a trusted range, see
- * {@link TrustedCidrVisibilityTest}); every verb is checked before anything is looked up, and no header a
- * client writes grants trust. Public jobs serve anyone.
+ * Private jobs serve only callers whose address is the IP of a running pod of the namespace (or in a trusted
+ * range, see {@link TrustedCidrVisibilityTest}); every verb is checked before anything is looked up, and no
+ * header a client writes grants trust. Public jobs serve anyone.
  */
 class VisibilityTest extends SlimJobsTestSupport {
 
@@ -32,13 +32,17 @@ class VisibilityTest extends SlimJobsTestSupport {
 
     /** Creates a running pod with the IP in a namespace, as the cluster's network would give it. */
     private void podWithIp(String podNamespace, String name, String ip) {
-        Pod pod = new PodBuilder()
+        kube().pods().inNamespace(podNamespace).resource(pod(podNamespace, name, ip, "Running", false)).create();
+    }
+
+    private static Pod pod(String podNamespace, String name, String ip, String phase, boolean hostNetwork) {
+        return new PodBuilder()
                 .withNewMetadata().withName(name).withNamespace(podNamespace).endMetadata()
-                .withNewSpec().addNewContainer().withName("caller").withImage("curlimages/curl:8").endContainer()
+                .withNewSpec().withHostNetwork(hostNetwork)
+                    .addNewContainer().withName("caller").withImage("curlimages/curl:8").endContainer()
                 .endSpec()
-                .withNewStatus().withPhase("Running").withPodIP(ip).endStatus()
+                .withNewStatus().withPhase(phase).withPodIP(ip).endStatus()
                 .build();
-        kube().pods().inNamespace(podNamespace).resource(pod).create();
     }
 
     /** Waits until SlimJobs' pod cache knows the IP: a read of the Private job from it is answered. */
@@ -106,6 +110,53 @@ class VisibilityTest extends SlimJobsTestSupport {
 
         assertError(http.call("127.0.0.6", "POST", "/job/secret-job", Map.of(), null), 403, "forbidden");
         assertError(call("127.0.0.6", "GET", "/job/secret-job"), 403, "forbidden");
+        assertEquals(List.of(), jobs());
+    }
+
+    @Test
+    void should_trust_a_pending_pod_that_has_its_ip() {
+        kube().pods().inNamespace(namespace).resource(pod(namespace, "starting", POD_IP, "Pending", false)).create();
+
+        awaitTrusted(POD_IP);
+        assertEquals(202, http.call(POD_IP, "POST", "/job/secret-job", Map.of(), null).status());
+    }
+
+    @Test
+    void should_not_trust_the_ip_a_finished_pod_keeps_in_its_status() {
+        kube().pods().inNamespace(namespace).resource(pod(namespace, "done", POD_IP, "Succeeded", false)).create();
+        kube().pods().inNamespace(namespace).resource(pod(namespace, "failed", "127.0.0.6", "Failed", false)).create();
+        // created last: once this one is trusted, the cache has seen the finished ones too
+        podWithIp(namespace, "caller", "127.0.0.7");
+        awaitTrusted("127.0.0.7");
+
+        for (String finished : List.of(POD_IP, "127.0.0.6")) {
+            assertError(http.call(finished, "POST", "/job/secret-job", Map.of(), null), 403, "forbidden");
+            assertError(call(finished, "GET", "/job/secret-job"), 403, "forbidden");
+        }
+        assertEquals(List.of(), jobs());
+    }
+
+    @Test
+    void should_stop_trusting_a_pod_once_it_has_finished() {
+        podWithIp(namespace, "caller", POD_IP);
+        awaitTrusted(POD_IP);
+
+        kube().pods().inNamespace(namespace).withName("caller").editStatus(latest -> new PodBuilder(latest)
+                .editStatus().withPhase("Succeeded").endStatus().build());
+
+        awaitUntil("the finished pod's IP distrusted", () -> call(POD_IP, "GET", "/job/secret-job").status() == 403);
+        assertError(http.call(POD_IP, "POST", "/job/secret-job", Map.of(), null), 403, "forbidden");
+        assertEquals(List.of(), jobs());
+    }
+
+    @Test
+    void should_not_trust_the_node_ip_of_a_host_network_pod() {
+        kube().pods().inNamespace(namespace).resource(pod(namespace, "node-agent", POD_IP, "Running", true)).create();
+        podWithIp(namespace, "caller", "127.0.0.7");
+        awaitTrusted("127.0.0.7");
+
+        assertError(http.call(POD_IP, "POST", "/job/secret-job", Map.of(), null), 403, "forbidden");
+        assertError(call(POD_IP, "GET", "/job/secret-job"), 403, "forbidden");
         assertEquals(List.of(), jobs());
     }
 

@@ -56,8 +56,8 @@ class CallerTrustTest {
         pods = new PodIndex(client, NAMESPACE, 0);
         pods.start();
         await("the pod's addresses indexed", () -> pods.hasSynced()
-                && pods.isPodIp(IpAddresses.parse("10.244.9.9").orElseThrow())
-                && pods.isPodIp(IpAddresses.parse("fd00::9").orElseThrow()));
+                && pods.isTrustedPodIp(IpAddresses.parse("10.244.9.9").orElseThrow())
+                && pods.isTrustedPodIp(IpAddresses.parse("fd00::9").orElseThrow()));
     }
 
     @AfterAll
@@ -83,7 +83,7 @@ class CallerTrustTest {
             -                 | -                          | false
             """)
     void should_trust_a_direct_peer_inside_a_trusted_range_only(String peer, String forwardedFor, boolean trusted) {
-        assertEquals(trusted, new CallerTrust(RANGES, PROXIES, pods).isTrusted(peer, forwardedFor));
+        assertEquals(trusted, new CallerTrust(RANGES, PROXIES, pods, true).isTrusted(peer, forwardedFor));
     }
 
     @ParameterizedTest(name = "peer {0}, X-Forwarded-For [{1}]: trusted={2}")
@@ -94,7 +94,7 @@ class CallerTrustTest {
             """)
     void should_ignore_forwarded_for_unless_the_peer_is_a_trusted_proxy(String peer, String forwardedFor,
                                                                         boolean trusted) {
-        assertEquals(trusted, new CallerTrust(RANGES, PROXIES, pods).isTrusted(peer, forwardedFor));
+        assertEquals(trusted, new CallerTrust(RANGES, PROXIES, pods, true).isTrusted(peer, forwardedFor));
     }
 
     @ParameterizedTest(name = "peer {0}, X-Forwarded-For [{1}]: trusted={2}")
@@ -112,17 +112,17 @@ class CallerTrustTest {
             """)
     void should_decide_on_the_nearest_hop_that_is_not_a_trusted_proxy(String peer, String forwardedFor,
                                                                       boolean trusted) {
-        assertEquals(trusted, new CallerTrust(RANGES, PROXIES, pods).isTrusted(peer, forwardedFor));
+        assertEquals(trusted, new CallerTrust(RANGES, PROXIES, pods, true).isTrusted(peer, forwardedFor));
     }
 
     @Test
     void should_not_trust_a_trusted_proxy_itself_when_it_forwards_nothing() {
-        assertFalse(new CallerTrust(RANGES, PROXIES, pods).isTrusted("192.168.0.10", null));
+        assertFalse(new CallerTrust(RANGES, PROXIES, pods, true).isTrusted("192.168.0.10", null));
     }
 
     @Test
     void should_never_resolve_a_host_name_in_forwarded_for() {
-        CallerTrust loopbackTrusted = new CallerTrust("127.0.0.0/8, ::1", "192.168.0.10", pods);
+        CallerTrust loopbackTrusted = new CallerTrust("127.0.0.0/8, ::1", "192.168.0.10", pods, true);
 
         assertTrue(loopbackTrusted.isTrusted("192.168.0.10", "127.0.0.1"), "the loopback address itself is trusted");
         assertFalse(loopbackTrusted.isTrusted("192.168.0.10", "localhost"));
@@ -134,7 +134,7 @@ class CallerTrustTest {
     @ValueSource(strings = {"localhost", "gateway.internal", "10.0.0.1.nip.io", "999.1.1.1", "172.16.1.256",
             ".::1", "::ffff:999.1.1.1", "fd12::1%25eth0.example.com"})
     void should_not_look_up_anything_in_forwarded_for_that_is_not_an_address_literal(String hop) throws Throwable {
-        CallerTrust trust = new CallerTrust(RANGES + ", 127.0.0.0/8, ::1", PROXIES, pods);
+        CallerTrust trust = new CallerTrust(RANGES + ", 127.0.0.0/8, ::1", PROXIES, pods, true);
 
         assertFalse(withoutNameLookups(() -> trust.isTrusted("192.168.0.10", hop)));
     }
@@ -151,20 +151,20 @@ class CallerTrustTest {
     @ValueSource(strings = {"10.244.9.9", "fd00::9", "fd00:0:0:0:0:0:0:9", "FD00:0000:0000::0009", "[fd00::9]",
             "::ffff:10.244.9.9"})
     void should_trust_a_pod_ip_of_the_namespace_however_it_is_written(String peer) {
-        assertTrue(new CallerTrust("", "", pods).isTrusted(peer, null));
+        assertTrue(new CallerTrust("", "", pods, true).isTrusted(peer, null));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"10.244.9.10", "fd00::a", "10.244.9.99"})
     void should_not_trust_an_address_that_is_no_pod_ip(String peer) {
-        assertFalse(new CallerTrust("", "", pods).isTrusted(peer, null));
+        assertFalse(new CallerTrust("", "", pods, true).isTrusted(peer, null));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"10.0.0.0/33", "not-a-cidr"})
     void should_fail_at_startup_on_a_malformed_range(String range) {
-        assertThrows(IllegalArgumentException.class, () -> new CallerTrust(range, "", pods));
-        assertThrows(IllegalArgumentException.class, () -> new CallerTrust("", "10.0.0.1, " + range, pods));
+        assertThrows(IllegalArgumentException.class, () -> new CallerTrust(range, "", pods, true));
+        assertThrows(IllegalArgumentException.class, () -> new CallerTrust("", "10.0.0.1, " + range, pods, true));
     }
 
     /**
