@@ -1,0 +1,165 @@
+package io.slimjobs;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Predicate;
+
+/**
+ * A TCP proxy between SlimJobs and the test API server that can make watches lag: once a connection has sent a
+ * request with `watch=true`, every byte the server sends back on it is delayed, so informers see each change
+ * late while lists and writes go through at once. Point `slimjobs.kubernetes.master-url` at {@link #url()}.
+ */
+public final class ApiServerProxy implements AutoCloseable {
+
+    private static final byte[] WATCH = "watch=true".getBytes(StandardCharsets.US_ASCII);
+
+    private final ServerSocket listener;
+    private final URI upstream;
+    private final Duration watchDelay;
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+
+    public ApiServerProxy(String upstreamUrl, Duration watchDelay) {
+        this.upstream = URI.create(upstreamUrl);
+        this.watchDelay = watchDelay;
+        try {
+            listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        daemon(this::accept);
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + listener.getLocalPort() + "/";
+    }
+
+    private void accept() {
+        while (!listener.isClosed()) {
+            try {
+                Socket client = listener.accept();
+                Socket server = new Socket(upstream.getHost(), upstream.getPort());
+                sockets.addAll(List.of(client, server));
+                Connection connection = new Connection();
+                daemon(() -> connection.toServer(client, server));
+                daemon(() -> connection.toClient(server, client));
+            } catch (IOException e) {
+                // closed, or the upstream is down: the client sees its connection fail
+            }
+        }
+    }
+
+    /** One proxied connection: client bytes go through at once, server bytes late once it carries a watch. */
+    private final class Connection {
+
+        private volatile boolean watching;
+        private final BlockingQueue<Chunk> late = new LinkedBlockingQueue<>();
+
+        /** Tells the writer that the server closed the connection. */
+        private static final Chunk END = new Chunk(0, null);
+
+        private record Chunk(long dueNanos, byte[] bytes) {
+        }
+
+        void toServer(Socket client, Socket server) {
+            pump(client, server, bytes -> {
+                // a request line split across two reads would be missed: fabric8 writes each head in one go
+                watching |= contains(bytes, WATCH);
+                return false;
+            });
+        }
+
+        void toClient(Socket server, Socket client) {
+            daemon(() -> writeWhenDue(client));
+            pump(server, client, bytes -> {
+                if (!watching && late.isEmpty()) {
+                    return false;
+                }
+                late.add(new Chunk(System.nanoTime() + watchDelay.toNanos(), bytes));
+                return true;
+            });
+            late.add(END);
+        }
+
+        private void writeWhenDue(Socket client) {
+            try {
+                OutputStream out = client.getOutputStream();
+                for (Chunk chunk = late.take(); chunk != END; chunk = late.take()) {
+                    long wait = chunk.dueNanos() - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
+                    out.write(chunk.bytes());
+                    out.flush();
+                }
+            } catch (IOException | InterruptedException e) {
+                close(client);
+            }
+        }
+    }
+
+    /** Copies {@code from} to {@code to}, except the chunks {@code divert} takes; closes both at the end. */
+    private static void pump(Socket from, Socket to, Predicate<byte[]> divert) {
+        byte[] buffer = new byte[16 * 1024];
+        try {
+            InputStream in = from.getInputStream();
+            OutputStream out = to.getOutputStream();
+            for (int read; (read = in.read(buffer)) >= 0; ) {
+                byte[] bytes = Arrays.copyOf(buffer, read);
+                if (!divert.test(bytes)) {
+                    out.write(bytes);
+                    out.flush();
+                }
+            }
+        } catch (IOException e) {
+            // either side closed
+        } finally {
+            close(from);
+            close(to);
+        }
+    }
+
+    private static boolean contains(byte[] bytes, byte[] part) {
+        for (int i = 0; i + part.length <= bytes.length; i++) {
+            if (Arrays.equals(bytes, i, i + part.length, part, 0, part.length)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void daemon(Runnable task) {
+        Thread thread = new Thread(task, "api-server-proxy");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static void close(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // already closed
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            listener.close();
+        } catch (IOException e) {
+            // already closed
+        }
+        sockets.forEach(ApiServerProxy::close);
+    }
+}
