@@ -5,10 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodIP;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 /** Every pod of the namespace: who is a trusted caller (by pod IP) and the pods of each execution. */
@@ -27,6 +29,36 @@ public final class PodIndex implements AutoCloseable {
                     String id = pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(Labels.ID);
                     return id == null ? List.of() : List.of(id);
                 }));
+    }
+
+    /**
+     * Tells the listener the job name of every pod of an execution that is added, changed or removed: a kubelet
+     * moves a pod (say, to ImagePullBackOff) without touching its Job.
+     */
+    public void onChange(Consumer<String> listener) {
+        Consumer<Pod> byJobName = pod -> {
+            Map<String, String> labels = pod.getMetadata().getLabels();
+            if (labels != null && Labels.MANAGED_BY_VALUE.equals(labels.get(Labels.MANAGED_BY))
+                    && labels.get(Labels.JOB) != null) {
+                listener.accept(labels.get(Labels.JOB));
+            }
+        };
+        informer.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod pod) {
+                byJobName.accept(pod);
+            }
+
+            @Override
+            public void onUpdate(Pod before, Pod after) {
+                byJobName.accept(after);
+            }
+
+            @Override
+            public void onDelete(Pod pod, boolean finalStateUnknown) {
+                byJobName.accept(pod);
+            }
+        });
     }
 
     public void start() {
