@@ -172,7 +172,7 @@ public abstract class SlimJobsTestSupport extends CamelMainTestSupport {
         return "absent";
     }
 
-    protected static void awaitUntil(String what, BooleanSupplier condition) {
+    public static void awaitUntil(String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

@@ -1,5 +1,6 @@
 package io.slimjobs.api;
 
+import static io.slimjobs.SlimJobsTestSupport.awaitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.BooleanSupplier;
 
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.slimjobs.config.JobsConfigurationLoader;
@@ -57,7 +57,7 @@ class ReadinessTest {
             jobs.start();
             Readiness readiness = new Readiness(jobs, pods, dispatcher);
             dispatcher.start(loop, timer);
-            awaitUntil(() -> jobs.hasSynced() && pods.hasSynced());
+            awaitUntil("caches synced", () -> jobs.hasSynced() && pods.hasSynced());
             assertEquals(Map.of("status", "UP"), readiness.live(exchange()));
 
             cluster.client().batch().v1().jobs().inNamespace(NAMESPACE).resource(new JobBuilder()
@@ -65,7 +65,7 @@ class ReadinessTest {
                     .addToLabels(Labels.JOB, "any").addToLabels(Labels.ID, "1").endMetadata()
                     .withNewSpec().withSuspend(true).withNewTemplate().withNewSpec().addNewContainer().withName("a")
                     .withImage("busybox:1.36").endContainer().endSpec().endTemplate().endSpec().build()).create();
-            awaitUntil(() -> dispatcher.stoppedBy().isPresent());
+            awaitUntil("dispatcher stopped", () -> dispatcher.stoppedBy().isPresent());
 
             Exchange ready = exchange();
             Map<String, String> answer = readiness.check(ready);
@@ -110,20 +110,5 @@ class ReadinessTest {
 
     private static Exchange exchange() {
         return new DefaultExchange(new DefaultCamelContext());
-    }
-
-    private static void awaitUntil(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out");
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 }
