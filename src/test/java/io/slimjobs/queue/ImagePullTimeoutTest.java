@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An execution whose image cannot be pulled keeps its slot until the image-pull timeout, then Kubernetes fails it.
- * The periodic resync is out of reach here, so only pod events and the dispatcher's own re-check can get it there.
+ * The periodic resync is out of reach here, so only pod events and the dispatcher's own re-check can get it there:
+ * the timeout is long enough that the pod's last event (ImagePullBackOff) comes before it, even though the API server
+ * keeps creation times to the second.
  */
 class ImagePullTimeoutTest extends SlimJobsTestSupport {
 
@@ -28,7 +30,7 @@ class ImagePullTimeoutTest extends SlimJobsTestSupport {
 
     @Override
     protected Map<String, String> properties() {
-        return Map.of("slimjobs.image-pull-timeout", "1500", "slimjobs.dispatcher.resync-interval", "600000");
+        return Map.of("slimjobs.image-pull-timeout", "2500", "slimjobs.dispatcher.resync-interval", "600000");
     }
 
     @Test
@@ -42,7 +44,7 @@ class ImagePullTimeoutTest extends SlimJobsTestSupport {
 
             JsonNode listed = executionOf(stalled);
             String reason = listed.get("Reason").asText();
-            assertTrue(reason.contains("busybox:missing") && reason.contains("1.5 s")
+            assertTrue(reason.contains("busybox:missing") && reason.contains("2.5 s")
                     && (reason.contains("ImagePullBackOff") || reason.contains("ErrImagePull")), reason);
             Job job = jobOf(stalled);
             assertEquals(1L, job.getSpec().getActiveDeadlineSeconds());
