@@ -3,9 +3,7 @@ package io.slimjobs.queue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,11 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.slimjobs.SlimJobsTestSupport;
-import io.slimjobs.config.JobOverrides;
-import io.slimjobs.config.JobsConfigurationLoader;
-import io.slimjobs.kube.JobFactory;
 import io.slimjobs.kube.Labels;
-import io.slimjobs.trigger.GuardRails;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,17 +38,14 @@ class QueueOrderTest extends SlimJobsTestSupport {
     @Override
     protected void doPreSetup() throws Exception {
         super.doPreSetup();
-        var definition = JobsConfigurationLoader.parse(new JobsConfigurationLoader.Source("test", CONFIGURATION))
-                .definitionFor("single");
-        var plan = GuardRails.apply("single", definition, JobOverrides.NONE);
-        JobFactory factory = new JobFactory(namespace, Clock.fixed(Instant.parse("2020-01-01T00:00:00Z"), ZoneOffset.UTC));
+        var triggered = jobsAsTriggered("single", Instant.parse("2020-01-01T00:00:00Z"));
         for (String id : List.of("ccc00000-0000-0000-0000-000000000000", "bbb00000-0000-0000-0000-000000000000",
                 "aaa00000-0000-0000-0000-000000000000")) {
-            kube().batch().v1().jobs().inNamespace(namespace).resource(factory.build(plan, id)).create();
+            kube().batch().v1().jobs().inNamespace(namespace).resource(triggered.apply(id)).create();
             enqueued.add(id);
         }
         unreadable = "000aaaaa-0000-0000-0000-000000000000";
-        Job edited = new JobBuilder(factory.build(plan, unreadable)).editMetadata()
+        Job edited = new JobBuilder(triggered.apply(unreadable)).editMetadata()
                 .addToAnnotations(Labels.ENQUEUED_AT, "yesterday").endMetadata().build();
         unreadableCreated = Instant.parse(kube().batch().v1().jobs().inNamespace(namespace).resource(edited).create()
                 .getMetadata().getCreationTimestamp());
