@@ -17,6 +17,7 @@ import io.slimjobs.kube.ClusterConnection;
 import io.slimjobs.kube.JobFactory;
 import io.slimjobs.kube.JobIndex;
 import io.slimjobs.kube.PodIndex;
+import io.slimjobs.queue.CapGroups;
 import io.slimjobs.queue.Dispatcher;
 import io.slimjobs.security.CallerTrust;
 import io.slimjobs.trigger.TriggerSteps;
@@ -60,6 +61,8 @@ public class SlimJobsBeans implements CamelConfiguration {
     private String trustedProxies;
     @PropertyInject("slimjobs.informer.resync-interval")
     private long informerResyncMillis;
+    @PropertyInject("slimjobs.image-pull-timeout")
+    private long imagePullTimeoutMillis;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -86,9 +89,12 @@ public class SlimJobsBeans implements CamelConfiguration {
                       boolean embedded) throws Exception {
         String ns = cluster.namespace();
         PodIndex pods = new PodIndex(cluster.client(), ns, informerResyncMillis);
-        JobIndex jobs = new JobIndex(cluster.client(), ns, informerResyncMillis, pods);
-        Dispatcher dispatcher = new Dispatcher(cluster.client(), ns, jobs, configuration);
+        CapGroups capGroups = new CapGroups(configuration);
+        JobIndex jobs = new JobIndex(cluster.client(), ns, informerResyncMillis, pods, capGroups::of);
+        Dispatcher dispatcher = new Dispatcher(cluster.client(), ns, jobs, capGroups, Clock.systemUTC(),
+                Duration.ofMillis(imagePullTimeoutMillis));
         jobs.onChange(dispatcher::enqueue);
+        pods.onChange(dispatcher::enqueue);
         // the embedded demo is reached from this machine only, so loopback callers are trusted there
         String trusted = embedded && trustedCidrs.isBlank() ? "127.0.0.0/8,::1" : trustedCidrs;
         CallerTrust callerTrust = new CallerTrust(trusted, trustedProxies, pods, trustPodIps);
@@ -103,7 +109,7 @@ public class SlimJobsBeans implements CamelConfiguration {
         registry.bind("dispatcher", dispatcher);
         registry.bind("triggerSteps", new TriggerSteps(configuration, new JobFactory(ns, Clock.systemUTC()), jobs, ns));
         registry.bind("jobsApi", new JobsApi(configuration, jobs, callerTrust, cluster.client(), ns));
-        registry.bind("readiness", new Readiness(jobs, pods));
+        registry.bind("readiness", new Readiness(jobs, pods, dispatcher));
         context.addService(new SlimJobsRuntime(context, cluster, pods, jobs, dispatcher));
         context.addStartupListener((ctx, alreadyStarted) -> HttpFallback.install(ctx, httpPort, maxBodySize));
     }

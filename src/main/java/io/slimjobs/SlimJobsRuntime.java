@@ -1,6 +1,7 @@
 package io.slimjobs;
 
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 
 import io.slimjobs.kube.ClusterConnection;
 import io.slimjobs.kube.JobIndex;
@@ -18,6 +19,7 @@ final class SlimJobsRuntime extends ServiceSupport {
     private final JobIndex jobs;
     private final Dispatcher dispatcher;
     private ExecutorService dispatcherThread;
+    private ScheduledExecutorService dispatcherTimer;
 
     SlimJobsRuntime(CamelContext context, ClusterConnection cluster, PodIndex pods, JobIndex jobs,
                     Dispatcher dispatcher) {
@@ -33,13 +35,15 @@ final class SlimJobsRuntime extends ServiceSupport {
         pods.start();
         jobs.start();
         dispatcherThread = context.getExecutorServiceManager().newSingleThreadExecutor(this, "dispatcher");
-        dispatcher.start(dispatcherThread);
+        dispatcherTimer = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "dispatcher-timer");
+        dispatcher.start(dispatcherThread, dispatcherTimer);
     }
 
     @Override
     protected void doStop() {
         if (dispatcherThread != null) {
             context.getExecutorServiceManager().shutdownNow(dispatcherThread);
+            context.getExecutorServiceManager().shutdownNow(dispatcherTimer);
         }
         jobs.close();
         pods.close();

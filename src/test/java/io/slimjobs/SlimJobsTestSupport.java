@@ -3,19 +3,27 @@ package io.slimjobs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.slimjobs.HttpCaller.Answer;
+import io.slimjobs.config.JobOverrides;
+import io.slimjobs.config.JobsConfigurationLoader;
 import io.slimjobs.kube.EmbeddedCluster;
+import io.slimjobs.kube.JobFactory;
 import io.slimjobs.kube.Labels;
 import io.slimjobs.kube.SimulatedKubelet;
+import io.slimjobs.trigger.GuardRails;
 import org.apache.camel.test.AvailablePortFinder;
 import org.apache.camel.test.junit5.CamelContextConfiguration;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
@@ -151,6 +159,18 @@ public abstract class SlimJobsTestSupport extends CamelMainTestSupport {
     }
 
     // --- Kubernetes state --------------------------------------------------------------------------------
+
+    /**
+     * Builds the Jobs triggers of {@code jobName} would create under this class's configuration, enqueued in the
+     * order they are built from {@code enqueuedFrom} on: what a previous replica left in the cluster.
+     */
+    protected Function<String, Job> jobsAsTriggered(String jobName, Instant enqueuedFrom) {
+        var definition = JobsConfigurationLoader.parse(new JobsConfigurationLoader.Source("test", jobsConfiguration()))
+                .definitionFor(jobName);
+        var plan = GuardRails.apply(jobName, definition, JobOverrides.NONE);
+        JobFactory factory = new JobFactory(namespace, Clock.fixed(enqueuedFrom, ZoneOffset.UTC));
+        return executionId -> factory.build(plan, executionId);
+    }
 
     protected List<Job> jobs() {
         return kube().batch().v1().jobs().inNamespace(namespace).list().getItems();

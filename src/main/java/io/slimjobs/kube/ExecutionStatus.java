@@ -1,10 +1,7 @@
 package io.slimjobs.kube;
 
 import java.util.List;
-import java.util.Objects;
-import java.util.Set;
 
-import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
@@ -18,11 +15,12 @@ public enum ExecutionStatus {
     Failed,
     ImagePullBackOff;
 
-    private static final Set<String> IMAGE_PULL_ERRORS = Set.of("ImagePullBackOff", "ErrImagePull");
-
-    /** Only these use one of the job's NumberParallelJob slots; a pod that cannot pull its image never runs. */
+    /**
+     * Only these use one of the job's NumberParallelJob slots. A pod that cannot pull its image keeps its slot: the
+     * pull may recover at any moment (a rate limit, a registry blip) and the pod then runs.
+     */
     public boolean holdsSlot() {
-        return this == Pending || this == Running;
+        return this == Pending || this == Running || this == ImagePullBackOff;
     }
 
     /** Whether the Job reached a terminal condition, read from the Job alone. */
@@ -41,7 +39,7 @@ public enum ExecutionStatus {
         if (Boolean.TRUE.equals(job.getSpec().getSuspend())) {
             return Queued;
         }
-        if (pods.stream().anyMatch(ExecutionStatus::cannotPullImage)) {
+        if (ImagePullStall.of(pods).isPresent()) {
             return ImagePullBackOff;
         }
         if (pods.stream().anyMatch(pod -> "Running".equals(pod.getStatus() == null ? null : pod.getStatus().getPhase()))) {
@@ -50,20 +48,17 @@ public enum ExecutionStatus {
         return Pending;
     }
 
+    /** Why Kubernetes failed the Job, from its {@code Failed} condition. */
+    static String failureMessage(Job job) {
+        return job.getStatus() == null || job.getStatus().getConditions() == null ? null
+                : job.getStatus().getConditions().stream()
+                        .filter(c -> "Failed".equals(c.getType()) && "True".equals(c.getStatus()))
+                        .map(JobCondition::getMessage).findFirst().orElse(null);
+    }
+
     private static boolean hasCondition(Job job, String type) {
         return job.getStatus() != null && job.getStatus().getConditions() != null
                 && job.getStatus().getConditions().stream()
                         .anyMatch((JobCondition c) -> type.equals(c.getType()) && "True".equals(c.getStatus()));
-    }
-
-    private static boolean cannotPullImage(Pod pod) {
-        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
-            return false;
-        }
-        return pod.getStatus().getContainerStatuses().stream()
-                .map(ContainerStatus::getState)
-                .filter(Objects::nonNull)
-                .map(state -> state.getWaiting() == null ? null : state.getWaiting().getReason())
-                .anyMatch(reason -> reason != null && IMAGE_PULL_ERRORS.contains(reason));
     }
 }

@@ -3,18 +3,25 @@ package io.slimjobs.kube;
 import java.time.Instant;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
  * One execution as the API shows it (SlimFaas' field order), read from the informer caches. Timestamps are
- * epoch milliseconds; `PositionInQueue` is 1-based for queued executions and -1 otherwise.
+ * epoch milliseconds; `PositionInQueue` is 1-based for queued executions and -1 otherwise; `Reason` says in a
+ * sentence why an execution failed and is left out when there is nothing to say.
+ *
+ * @param imagePullStall the pod waiting for its image, for an execution whose image cannot be pulled and that is
+ *                       not already being failed for it
  */
-@JsonPropertyOrder({"Name", "Status", "Id", "PositionInQueue", "InQueueTimestamp", "StartTimestamp"})
+@JsonPropertyOrder({"Name", "Status", "Id", "PositionInQueue", "InQueueTimestamp", "StartTimestamp", "Reason"})
 public record ExecutionView(String name, ExecutionStatus status, String id, int positionInQueue,
                             long inQueueTimestamp, long startTimestamp,
-                            @JsonIgnore Instant enqueuedAt) {
+                            @JsonInclude(JsonInclude.Include.NON_NULL) String reason,
+                            @JsonIgnore Instant enqueuedAt, @JsonIgnore ImagePullStall imagePullStall) {
 
     ExecutionView atPosition(int position) {
-        return new ExecutionView(name, status, id, position, inQueueTimestamp, startTimestamp, enqueuedAt);
+        return new ExecutionView(name, status, id, position, inQueueTimestamp, startTimestamp, reason, enqueuedAt,
+                imagePullStall);
     }
 }

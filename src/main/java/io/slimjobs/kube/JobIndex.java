@@ -17,10 +17,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import org.slf4j.Logger;
@@ -35,26 +36,38 @@ public final class JobIndex implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobIndex.class);
     private static final String BY_JOB_NAME = "byJobName";
     private static final String BY_EXECUTION_ID = "byExecutionId";
+    private static final String BY_CAP_GROUP = "byCapGroup";
 
     /** FIFO: the enqueue time, then the object name so that the order is total. */
     private static final Comparator<ExecutionView> QUEUE_ORDER =
             Comparator.comparing(ExecutionView::enqueuedAt).thenComparing(ExecutionView::name);
+    private static final Predicate<Job> UNFINISHED = job -> !ExecutionStatus.isFinished(job);
 
     private final SharedIndexInformer<Job> informer;
     private final String namespace;
     private final PodIndex pods;
+    private final UnaryOperator<String> capGroupOf;
+    /** Executions whose enqueue time could not be read, so that each is logged once. */
+    private final Set<String> unreadableEnqueueTimes = ConcurrentHashMap.newKeySet();
     /** Executions a trigger waits to see cached, by id. */
     private final Map<String, CompletableFuture<Void>> awaited = new ConcurrentHashMap<>();
 
-    public JobIndex(KubernetesClient client, String namespace, long resyncMillis, PodIndex pods) {
+    /**
+     * @param capGroupOf the group whose NumberParallelJob a job name counts against (its own name, or the group
+     *                   shared by every name that falls back to `Default`): the queue that PositionInQueue numbers
+     */
+    public JobIndex(KubernetesClient client, String namespace, long resyncMillis, PodIndex pods,
+                    UnaryOperator<String> capGroupOf) {
         this.namespace = namespace;
         this.pods = pods;
+        this.capGroupOf = capGroupOf;
         informer = client.batch().v1().jobs().inNamespace(namespace)
                 .withLabel(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE)
                 .runnableInformer(resyncMillis);
         informer.addIndexers(Map.of(
                 BY_JOB_NAME, job -> label(job, Labels.JOB).map(List::of).orElse(List.of()),
-                BY_EXECUTION_ID, job -> label(job, Labels.ID).map(List::of).orElse(List.of())));
+                BY_EXECUTION_ID, job -> label(job, Labels.ID).map(List::of).orElse(List.of()),
+                BY_CAP_GROUP, job -> label(job, Labels.JOB).map(capGroupOf).map(List::of).orElse(List.of())));
         onChange(job -> label(job, Labels.ID).map(awaited::get).ifPresent(seen -> seen.complete(null)), job -> { });
     }
 
@@ -65,8 +78,8 @@ public final class JobIndex implements AutoCloseable {
     public void awaitCached(String executionId, Duration timeout) {
         CompletableFuture<Void> seen = awaited.computeIfAbsent(executionId, id -> new CompletableFuture<>());
         try {
-            // registered before this check, the future is completed by the event of any write the check misses
-            if (informer.getIndexer().byIndex(BY_EXECUTION_ID, executionId).isEmpty()) {
+            // registered before this check, the future is completed by the event of a write the check misses
+            if (Informers.byIndex(informer, BY_EXECUTION_ID, executionId).isEmpty()) {
                 seen.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             }
         } catch (TimeoutException | ExecutionException e) {
@@ -85,22 +98,7 @@ public final class JobIndex implements AutoCloseable {
     }
 
     private void onChange(Consumer<Job> addedOrChanged, Consumer<Job> removed) {
-        informer.addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Job job) {
-                addedOrChanged.accept(job);
-            }
-
-            @Override
-            public void onUpdate(Job before, Job after) {
-                addedOrChanged.accept(after);
-            }
-
-            @Override
-            public void onDelete(Job job, boolean finalStateUnknown) {
-                removed.accept(job);
-            }
-        });
+        informer.addEventHandler(Informers.onChange(addedOrChanged, removed));
     }
 
     public void start() {
@@ -111,45 +109,77 @@ public final class JobIndex implements AutoCloseable {
         return informer.hasSynced();
     }
 
-    /** The job names that have executions. */
-    public Set<String> jobNames() {
-        Set<String> names = new TreeSet<>();
-        informer.getStore().list().forEach(job -> label(job, Labels.JOB).ifPresent(names::add));
-        return names;
+    /** The cap groups that have executions. */
+    public Set<String> capGroups() {
+        Set<String> groups = new TreeSet<>();
+        informer.getStore().list().forEach(job -> label(job, Labels.JOB).map(capGroupOf).ifPresent(groups::add));
+        return groups;
     }
 
     /**
      * A job's executions as SlimFaas lists them: those that left the queue, newest first, then the queued
-     * ones in the order they will be released, numbered from 1.
+     * ones in the order they will be released, numbered by their place in their cap group's queue.
      */
     public List<ExecutionView> executions(String jobName) {
         return executions(jobName, job -> true);
     }
 
     /**
-     * The same, without finished executions: what the dispatcher weighs. Finished Jobs kept for a long TTL
-     * are skipped before any view is built, so a pass costs what is queued and running.
+     * The same, without finished executions. Finished Jobs kept for a long TTL are skipped before any view is
+     * built, so this costs what is queued and running.
      */
     public List<ExecutionView> unfinishedExecutions(String jobName) {
-        return executions(jobName, job -> !ExecutionStatus.isFinished(job));
+        return executions(jobName, UNFINISHED);
+    }
+
+    /** What the dispatcher weighs: a cap group's unfinished executions, those that left the queue first. */
+    public List<ExecutionView> capGroupExecutions(String capGroup) {
+        List<ExecutionView> result = started(Informers.byIndex(informer, BY_CAP_GROUP, capGroup), UNFINISHED);
+        queue(capGroup).forEach(queued -> result.add(queued.view()));
+        return result;
     }
 
     private List<ExecutionView> executions(String jobName, Predicate<Job> filter) {
+        List<ExecutionView> result = started(Informers.byIndex(informer, BY_JOB_NAME, jobName), filter);
+        for (Queued queued : queue(capGroupOf.apply(jobName))) {
+            if (queued.jobName().equals(jobName)) {
+                result.add(queued.view());
+            }
+        }
+        return result;
+    }
+
+    /** The executions among these Jobs that left the queue, newest first. */
+    private List<ExecutionView> started(List<Job> jobs, Predicate<Job> filter) {
         List<ExecutionView> started = new ArrayList<>();
-        List<ExecutionView> queued = new ArrayList<>();
-        for (Job job : informer.getIndexer().byIndex(BY_JOB_NAME, jobName)) {
+        for (Job job : jobs) {
             if (filter.test(job)) {
                 ExecutionView view = view(job);
-                (view.status() == ExecutionStatus.Queued ? queued : started).add(view);
+                if (view.status() != ExecutionStatus.Queued) {
+                    started.add(view);
+                }
             }
         }
         started.sort(QUEUE_ORDER.reversed());
-        queued.sort(QUEUE_ORDER);
-        List<ExecutionView> result = new ArrayList<>(started);
-        for (int i = 0; i < queued.size(); i++) {
-            result.add(queued.get(i).atPosition(i + 1));
+        return started;
+    }
+
+    /** A cap group's queue in release order, numbered from 1, whatever job names share it. */
+    private List<Queued> queue(String capGroup) {
+        List<Queued> queue = new ArrayList<>();
+        for (Job job : Informers.byIndex(informer, BY_CAP_GROUP, capGroup)) {
+            if (UNFINISHED.test(job) && Boolean.TRUE.equals(job.getSpec().getSuspend())) {
+                queue.add(new Queued(label(job, Labels.JOB).orElse(""), view(job)));
+            }
         }
-        return result;
+        queue.sort(Comparator.comparing(Queued::view, QUEUE_ORDER));
+        for (int i = 0; i < queue.size(); i++) {
+            queue.set(i, new Queued(queue.get(i).jobName(), queue.get(i).view().atPosition(i + 1)));
+        }
+        return queue;
+    }
+
+    private record Queued(String jobName, ExecutionView view) {
     }
 
     /**
@@ -166,30 +196,54 @@ public final class JobIndex implements AutoCloseable {
 
     private ExecutionView view(Job job) {
         String id = label(job, Labels.ID).orElse("");
-        ExecutionStatus status = ExecutionStatus.of(job, pods.podsOf(id));
-        Instant enqueuedAt = enqueuedAt(job);
+        List<Pod> podsOfJob = pods.podsOf(id);
+        ExecutionStatus status = ExecutionStatus.of(job, podsOfJob);
+        Instant enqueuedAt = enqueuedAt(job, id);
         String startTime = job.getStatus() == null ? null : job.getStatus().getStartTime();
+        String failureReason = annotation(job, Labels.FAILURE_REASON);
+        String reason = failureReason != null ? failureReason
+                : status == ExecutionStatus.Failed ? ExecutionStatus.failureMessage(job) : null;
+        ImagePullStall stall = status == ExecutionStatus.ImagePullBackOff && failureReason == null
+                ? ImagePullStall.of(podsOfJob).orElse(null) : null;
         return new ExecutionView(job.getMetadata().getName(), status, id, -1, enqueuedAt.toEpochMilli(),
                 status == ExecutionStatus.Queued || startTime == null ? -1 : parse(startTime).toEpochMilli(),
-                enqueuedAt);
+                reason, enqueuedAt, stall);
     }
 
-    /** Jobs made before the annotation existed, or edited by hand, fall back to their creation time. */
-    private static Instant enqueuedAt(Job job) {
-        Map<String, String> annotations = job.getMetadata().getAnnotations();
-        String value = annotations == null ? null : annotations.get(Labels.ENQUEUED_AT);
+    /**
+     * The annotation JobFactory writes; Jobs made before it existed fall back to their creation time, and so do
+     * Jobs whose annotation was edited into something unreadable (said once per execution, since such a Job
+     * would otherwise silently take another place in the queue).
+     */
+    private Instant enqueuedAt(Job job, String id) {
+        Instant created = parse(job.getMetadata().getCreationTimestamp());
+        String value = annotation(job, Labels.ENQUEUED_AT);
         if (value == null) {
-            value = job.getMetadata().getCreationTimestamp();
+            return created;
         }
-        return value == null ? Instant.EPOCH : parse(value);
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            if (unreadableEnqueueTimes.add(id)) {
+                LOG.warn("Job {} (execution {}) has an unreadable {} annotation '{}'; it is queued by its creation "
+                        + "time {} instead", job.getMetadata().getName(), id, Labels.ENQUEUED_AT, value, created);
+            }
+            return created;
+        }
     }
 
+    /** A time the API server wrote (RFC 3339); the epoch if absent, which only hand-made objects lack. */
     private static Instant parse(String timestamp) {
         try {
-            return Instant.parse(timestamp);
+            return timestamp == null ? Instant.EPOCH : Instant.parse(timestamp);
         } catch (DateTimeParseException e) {
             return Instant.EPOCH;
         }
+    }
+
+    private static String annotation(Job job, String key) {
+        Map<String, String> annotations = job.getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(key);
     }
 
     private static Optional<String> label(Job job, String key) {

@@ -3,7 +3,9 @@ package io.slimjobs.kube;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodIP;
@@ -13,17 +15,34 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 /** Every pod of the namespace: who is a trusted caller (by pod IP) and the pods of each execution. */
 public final class PodIndex implements AutoCloseable {
 
+    private static final String TRUSTED_BY_IP = "trustedByIp";
+    private static final String BY_EXECUTION_ID = "byExecutionId";
+
     private final SharedIndexInformer<Pod> informer;
-    private final StableIndex<Pod> trustedByIp;
-    private final StableIndex<Pod> byExecutionId;
 
     public PodIndex(KubernetesClient client, String namespace, long resyncMillis) {
         informer = client.pods().inNamespace(namespace).runnableInformer(resyncMillis);
-        trustedByIp = new StableIndex<>(informer, PodIndex::trustedIps);
-        byExecutionId = new StableIndex<>(informer, pod -> {
-            String id = pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(Labels.ID);
-            return id == null ? List.of() : List.of(id);
-        });
+        informer.addIndexers(Map.of(
+                TRUSTED_BY_IP, PodIndex::trustedIps,
+                BY_EXECUTION_ID, pod -> {
+                    String id = pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(Labels.ID);
+                    return id == null ? List.of() : List.of(id);
+                }));
+    }
+
+    /**
+     * Tells the listener the job name of every pod of an execution that is added, changed or removed: a kubelet
+     * moves a pod (say, to ImagePullBackOff) without touching its Job.
+     */
+    public void onChange(Consumer<String> listener) {
+        Consumer<Pod> byJobName = pod -> {
+            Map<String, String> labels = pod.getMetadata().getLabels();
+            if (labels != null && Labels.MANAGED_BY_VALUE.equals(labels.get(Labels.MANAGED_BY))
+                    && labels.get(Labels.JOB) != null) {
+                listener.accept(labels.get(Labels.JOB));
+            }
+        };
+        informer.addEventHandler(Informers.onChange(byJobName, byJobName));
     }
 
     public void start() {
@@ -36,11 +55,11 @@ public final class PodIndex implements AutoCloseable {
 
     /** Whether an address is the IP of a pod of the namespace that holds it now (see {@link #trustedIps}). */
     public boolean isTrustedPodIp(InetAddress address) {
-        return !trustedByIp.get(address.getHostAddress()).isEmpty();
+        return !Informers.byIndex(informer, TRUSTED_BY_IP, address.getHostAddress()).isEmpty();
     }
 
     List<Pod> podsOf(String executionId) {
-        return byExecutionId.get(executionId);
+        return Informers.byIndex(informer, BY_EXECUTION_ID, executionId);
     }
 
     /**

@@ -25,6 +25,7 @@ import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
@@ -54,7 +55,10 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
  * Plays the Kubernetes Job controller, kubelet, TTL controller and garbage collector for one namespace of an API
  * server where nothing changes status by itself (fabric8's CRUD mock): suspended Jobs get their {@code Suspended}
  * condition, released Jobs get a pod that goes Pending → Running → Succeeded/Failed, failed pods are retried up to
- * {@code backoffLimit}, finished Jobs expire after {@code ttlSecondsAfterFinished}, deleted Jobs lose their pods.
+ * {@code backoffLimit}, a Job active longer than {@code activeDeadlineSeconds} fails, finished Jobs expire after
+ * {@code ttlSecondsAfterFinished}, deleted Jobs lose their pods. A pod whose image is refused (see
+ * {@link #refusePull}) waits ContainerCreating → ErrImagePull → ImagePullBackOff, as a kubelet reports it, without
+ * any change to its Job, until the pull is allowed again.
  *
  * <p>Level-triggered like a real controller: informer events only name a job; the work, on one thread, re-reads the
  * Job and its pods from the API and derives everything from them, so duplicate or lost events are harmless. Reads go
@@ -72,6 +76,9 @@ public final class SimulatedKubelet implements AutoCloseable {
     private static final int DEFAULT_BACKOFF_LIMIT = 6;
     /** How long "pulling the image and starting the container" takes. */
     private static final Duration CONTAINER_START = Duration.ofMillis(50);
+    /** How long a pull that fails takes: the registry has to be asked before the kubelet reports ErrImagePull. */
+    private static final Duration FAILED_PULL = Duration.ofMillis(500);
+    private static final Set<String> PULL_ERRORS = Set.of("ErrImagePull", "ImagePullBackOff");
     private static final long CALL_TIMEOUT_SECONDS = 10;
     private static final int MAX_CONFLICT_RETRIES = 10;
     private static final String NAME_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -88,6 +95,8 @@ public final class SimulatedKubelet implements AutoCloseable {
     /** Uids of finished Jobs whose TTL deletion is already scheduled. */
     private final Set<String> expiring = ConcurrentHashMap.newKeySet();
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    /** Images the registry refuses to serve for now. */
+    private final Set<String> refusedImages = ConcurrentHashMap.newKeySet();
 
     /**
      * @param runDuration how long each pod runs before it succeeds by itself; {@code null} keeps pods Running until
@@ -140,27 +149,22 @@ public final class SimulatedKubelet implements AutoCloseable {
         call(() -> terminate(jobName, false));
     }
 
-    /** Keeps the job's live pod Pending with {@code ImagePullBackOff}, as for an image that cannot be pulled. */
-    public void imagePullError(String jobName) {
+    /**
+     * From now on pulls of this image fail, as when a registry refuses it (missing tag, rate limit, registry down):
+     * pods not yet running go ErrImagePull, then ImagePullBackOff, and wait.
+     */
+    public void refusePull(String image) {
+        refusedImages.add(image);
+    }
+
+    /** The registry serves the image again: pods waiting for it start at their next pull, as a kubelet retries. */
+    public void allowPull(String image) {
         call(() -> {
-            retryOnConflict(() -> {
-                Pod pod = requireLivePod(jobName);
-                String now = now();
-                writePodStatus(pod, new PodStatusBuilder(pod.getStatus())
-                        .withPhase("Pending")
-                        .withConditions(podCondition("PodScheduled", "True", now),
-                                podCondition("Initialized", "True", now),
-                                podCondition("ContainersReady", "False", now), podCondition("Ready", "False", now))
-                        .withContainerStatuses(containerStatuses(pod.getSpec(), container -> container
-                                .withNewState().withNewWaiting()
-                                    .withReason("ImagePullBackOff")
-                                    .withMessage("Back-off pulling image \"" + container.getImage() + "\"")
-                                .endWaiting().endState()
-                                .withReady(false).withStarted(false)))
-                        .build());
-            });
-            // The Job's ready count drops with the pod's readiness.
-            reconcile(jobName);
+            refusedImages.remove(image);
+            client.pods().inNamespace(namespace).withLabel(JOB_NAME_LABEL).list().getItems().stream()
+                    .filter(pod -> isLive(pod) && PULL_ERRORS.contains(waitingReason(pod)))
+                    .forEach(pod -> advance(pod.getMetadata().getLabels().get(JOB_NAME_LABEL),
+                            pod.getMetadata().getName()));
             return null;
         });
     }
@@ -294,11 +298,19 @@ public final class SimulatedKubelet implements AutoCloseable {
                     "Job has reached the specified backoff limit", now);
             setCondition(conditions, "Failed", "True", "BackoffLimitExceeded",
                     "Job has reached the specified backoff limit", now);
+        } else if (pastActiveDeadline(job, current)) {
+            live.forEach(this::deletePod);
+            status.withActive(0).withReady(0);
+            setCondition(conditions, "FailureTarget", "True", "DeadlineExceeded",
+                    "Job was active longer than specified deadline", now);
+            setCondition(conditions, "Failed", "True", "DeadlineExceeded",
+                    "Job was active longer than specified deadline", now);
         } else {
             // Like Kubernetes, resuming a suspended Job restarts its clock; a retry keeps it.
             if (current.getStartTime() == null || resumeIfSuspended(conditions, now)) {
                 status.withStartTime(now);
             }
+            scheduleDeadline(job, status.getStartTime());
             if (live.isEmpty()) {
                 live = List.of(createPod(job));
             }
@@ -306,6 +318,25 @@ public final class SimulatedKubelet implements AutoCloseable {
                     .withReady((int) live.stream().filter(SimulatedKubelet::isReady).count());
         }
         return status.withConditions(conditions).build();
+    }
+
+    /** As the Job controller counts it: from {@code status.startTime}, which resuming a suspended Job resets. */
+    private static boolean pastActiveDeadline(Job job, JobStatus current) {
+        Long deadline = job.getSpec().getActiveDeadlineSeconds();
+        boolean suspended = current.getConditions().stream()
+                .anyMatch(c -> "Suspended".equals(c.getType()) && "True".equals(c.getStatus()));
+        return deadline != null && current.getStartTime() != null && !suspended
+                && !Instant.now().isBefore(Instant.parse(current.getStartTime()).plusSeconds(deadline));
+    }
+
+    /** No event marks a deadline passing: like the Job controller, look again when it is due. */
+    private void scheduleDeadline(Job job, String startTime) {
+        Long deadline = job.getSpec().getActiveDeadlineSeconds();
+        if (deadline != null) {
+            Duration remaining = Duration.between(Instant.now(), Instant.parse(startTime).plusSeconds(deadline));
+            String jobName = job.getMetadata().getName();
+            submit(() -> enqueue(jobName), remaining.isNegative() ? Duration.ZERO : remaining);
+        }
     }
 
     /** Flips an existing Suspended=True condition to False; true if it did. */
@@ -380,36 +411,72 @@ public final class SimulatedKubelet implements AutoCloseable {
                 .build();
         Pod created = client.pods().inNamespace(namespace).resource(pod).create();
         String podName = created.getMetadata().getName();
-        submit(() -> startContainers(jobName, podName), CONTAINER_START);
+        submit(() -> advance(jobName, podName), refusedImage(created.getSpec()).isPresent() ? FAILED_PULL
+                : CONTAINER_START);
         return created;
     }
 
-    /** Pending → Running, unless something (an image pull error, a deletion) happened to the pod meanwhile. */
-    private void startContainers(String jobName, String podName) {
+    /**
+     * Moves a waiting pod one step: with every image pullable it runs; with a refused image it goes from
+     * ContainerCreating to ErrImagePull, then to ImagePullBackOff, where it waits for {@link #allowPull}. A pod that
+     * was deleted or finished meanwhile is left alone.
+     */
+    private void advance(String jobName, String podName) {
         retryOnConflict(() -> {
             Pod pod = client.pods().inNamespace(namespace).withName(podName).get();
-            if (pod == null || !isLive(pod) || !"Pending".equals(pod.getStatus().getPhase())
-                    || !containersWaitingFor(pod, "ContainerCreating")) {
+            if (pod == null || !isLive(pod) || !"Pending".equals(pod.getStatus().getPhase())) {
                 return;
             }
-            String now = now();
-            String ip = nextIp();
-            writePodStatus(pod, new PodStatusBuilder(pod.getStatus())
-                    .withPhase("Running")
-                    .withHostIP("10.0.0.1")
-                    .withPodIP(ip)
-                    .withPodIPs(new PodIP(ip))
-                    .withStartTime(now)
-                    .withConditions(podCondition("PodScheduled", "True", now), podCondition("Initialized", "True", now),
-                            podCondition("ContainersReady", "True", now), podCondition("Ready", "True", now))
-                    .withContainerStatuses(containerStatuses(pod.getSpec(), container -> container
-                            .withNewState().withNewRunning().withStartedAt(now).endRunning().endState()
-                            .withReady(true).withStarted(true)))
-                    .build());
-            if (runDuration != null) {
-                submit(() -> finishAfterRun(jobName, podName), runDuration);
+            String waiting = waitingReason(pod);
+            Optional<String> refused = refusedImage(pod.getSpec());
+            if (refused.isPresent()) {
+                if ("ContainerCreating".equals(waiting)) {
+                    writePullError(pod, "ErrImagePull", "failed to pull image \"" + refused.get() + "\": not found");
+                    submit(() -> advance(jobName, podName), CONTAINER_START);
+                } else if ("ErrImagePull".equals(waiting)) {
+                    writePullError(pod, "ImagePullBackOff", "Back-off pulling image \"" + refused.get() + "\"");
+                }
+                return;
             }
+            startContainers(jobName, pod);
         });
+    }
+
+    /** The pod stays Pending and not ready, so its Job's status does not change. */
+    private void writePullError(Pod pod, String reason, String message) {
+        writePodStatus(pod, new PodStatusBuilder(pod.getStatus())
+                .withContainerStatuses(containerStatuses(pod.getSpec(), container -> container
+                        .withNewState().withNewWaiting().withReason(reason).withMessage(message).endWaiting().endState()
+                        .withReady(false).withStarted(false)))
+                .build());
+    }
+
+    private Optional<String> refusedImage(PodSpec spec) {
+        return spec.getContainers().stream().map(Container::getImage).filter(refusedImages::contains)
+                .findFirst();
+    }
+
+    /** Pending → Running. */
+    private void startContainers(String jobName, Pod pod) {
+        String now = now();
+        String ip = nextIp();
+        writePodStatus(pod, new PodStatusBuilder(pod.getStatus())
+                .withPhase("Running")
+                .withHostIP("10.0.0.1")
+                .withPodIP(ip)
+                .withPodIPs(new PodIP(ip))
+                .withStartTime(now)
+                .withConditions(podCondition("PodScheduled", "True", now), podCondition("Initialized", "True", now),
+                        podCondition("ContainersReady", "True", now), podCondition("Ready", "True", now))
+                .withContainerStatuses(containerStatuses(pod.getSpec(), container -> container
+                        .withNewState().withNewRunning().withStartedAt(now).endRunning().endState()
+                        .withReady(true).withStarted(true)))
+                .build());
+        if (runDuration != null) {
+            String podName = pod.getMetadata().getName();
+            submit(() -> finishAfterRun(jobName, podName), runDuration);
+        }
+        // The Job's ready count follows the pod's readiness.
         enqueue(jobName);
     }
 
@@ -566,9 +633,13 @@ public final class SimulatedKubelet implements AutoCloseable {
                 .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
-    private static boolean containersWaitingFor(Pod pod, String reason) {
-        return pod.getStatus().getContainerStatuses().stream().allMatch(status -> status.getState() != null
-                && status.getState().getWaiting() != null && reason.equals(status.getState().getWaiting().getReason()));
+    /** The waiting reason of the pod's first container, if it waits. */
+    private static String waitingReason(Pod pod) {
+        return pod.getStatus() == null ? null : pod.getStatus().getContainerStatuses().stream()
+                .map(ContainerStatus::getState)
+                .filter(state -> state != null && state.getWaiting() != null)
+                .map(state -> state.getWaiting().getReason())
+                .findFirst().orElse(null);
     }
 
     private static int count(List<Pod> pods, String phase) {

@@ -1,133 +1,224 @@
 package io.slimjobs.queue;
 
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.slimjobs.config.JobsConfiguration;
+import io.slimjobs.Json;
 import io.slimjobs.kube.ExecutionStatus;
 import io.slimjobs.kube.ExecutionView;
+import io.slimjobs.kube.ImagePullStall;
 import io.slimjobs.kube.JobIndex;
+import io.slimjobs.kube.Labels;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Admits queued executions: per job name, releases the oldest suspended Jobs while fewer than
- * `NumberParallelJob` executions are pending or running. One loop reconciles job names taken from a
- * deduplicating queue fed by Job events and a periodic resync; each pass reads state from the {@link JobIndex}
- * only, so it is level-triggered and safe to run twice.
+ * Admits queued executions: per cap group (see {@link CapGroups}), releases the oldest suspended Jobs while fewer
+ * than `NumberParallelJob` executions are pending, running or waiting for their image, and fails those whose image
+ * could not be pulled within the image-pull timeout. One loop reconciles cap groups taken from a deduplicating
+ * queue fed by Job and pod events, its own timed re-checks and a periodic resync; each pass reads state from the
+ * {@link JobIndex} only, so it is level-triggered and safe to run twice.
  */
 public final class Dispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     private static final String RELEASE_PATCH = "{\"spec\":{\"suspend\":false}}";
 
-    /** Why a queued execution is not released (more reasons come with dependency gating). */
-    enum WaitReason {
-        NO_FREE_SLOT
-    }
-
     private final KubernetesClient client;
     private final String namespace;
     private final JobIndex jobs;
-    private final JobsConfiguration configuration;
+    private final CapGroups capGroups;
+    private final Clock clock;
+    private final Duration imagePullTimeout;
     private final BlockingQueue<String> pending = new LinkedBlockingQueue<>();
-    private final Set<String> pendingNames = ConcurrentHashMap.newKeySet();
+    private final Set<String> pendingGroups = ConcurrentHashMap.newKeySet();
     /**
-     * Executions released but not yet seen unsuspended in the cache, by job name: counted as active so that
+     * Executions released but not yet seen unsuspended in the cache, by cap group: counted as active so that
      * the next pass cannot hand out the same slot twice.
      */
     private final Map<String, Set<String>> assumed = new ConcurrentHashMap<>();
+    /** The timed re-check each cap group has scheduled: when it is due. No event marks an image-pull timeout. */
+    private final Map<String, Instant> recheckAt = new ConcurrentHashMap<>();
+    private ScheduledExecutorService timer;
+    private volatile Throwable stoppedBy;
 
-    public Dispatcher(KubernetesClient client, String namespace, JobIndex jobs, JobsConfiguration configuration) {
+    public Dispatcher(KubernetesClient client, String namespace, JobIndex jobs, CapGroups capGroups, Clock clock,
+                      Duration imagePullTimeout) {
         this.client = client;
         this.namespace = namespace;
         this.jobs = jobs;
-        this.configuration = configuration;
+        this.capGroups = capGroups;
+        this.clock = clock;
+        this.imagePullTimeout = imagePullTimeout;
     }
 
-    /** Asks for a pass over one job name; a name already waiting for its pass is not queued twice. */
+    /** Asks for a pass over the cap group of a job name; a group already waiting for its pass is not queued twice. */
     public void enqueue(String jobName) {
-        if (pendingNames.add(jobName)) {
-            pending.add(jobName);
+        enqueueGroup(capGroups.of(jobName));
+    }
+
+    private void enqueueGroup(String capGroup) {
+        if (pendingGroups.add(capGroup)) {
+            pending.add(capGroup);
         }
     }
 
-    /** The safety net: a pass over every job name, whatever events were missed. */
+    /** The safety net: a pass over every cap group, whatever events were missed. */
     public void resyncAll() {
-        jobs.jobNames().forEach(this::enqueue);
+        jobs.capGroups().forEach(this::enqueueGroup);
     }
 
-    public void start(ExecutorService executor) {
-        executor.submit(this::run);
+    /** Runs the loop on {@code loop}; {@code timer} fires the re-checks that no event would trigger. */
+    public void start(ExecutorService loop, ScheduledExecutorService timer) {
+        this.timer = timer;
+        loop.submit(this::run);
+    }
+
+    /** What ended the loop, if anything but a shutdown did: nothing is released any more. */
+    public Optional<Throwable> stoppedBy() {
+        return Optional.ofNullable(stoppedBy);
     }
 
     private void run() {
         try {
             while (!Thread.currentThread().isInterrupted()) {
-                String jobName = pending.take();
-                pendingNames.remove(jobName);
+                String capGroup = pending.take();
+                pendingGroups.remove(capGroup);
                 try {
-                    reconcile(jobName);
+                    reconcile(capGroup);
                 } catch (RuntimeException e) {
-                    LOG.error("Dispatch of job {} failed; the next event or resync retries it", jobName, e);
+                    LOG.error("Dispatch of {} failed; the next event or resync retries it", capGroup, e);
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (Throwable e) {
+            // An Error leaves nobody to release executions: readiness and liveness report it from here.
+            stoppedBy = e;
+            LOG.error("The dispatcher stopped; no queued execution is released until SlimJobs restarts", e);
         }
     }
 
-    void reconcile(String jobName) {
+    void reconcile(String capGroup) {
         if (!jobs.hasSynced()) {
             return;
         }
-        List<ExecutionView> executions = jobs.unfinishedExecutions(jobName);
-        Set<String> released = assumed.computeIfAbsent(jobName, name -> ConcurrentHashMap.newKeySet());
+        Instant now = clock.instant();
+        List<ExecutionView> executions = jobs.capGroupExecutions(capGroup);
+        Set<String> released = assumed.computeIfAbsent(capGroup, group -> ConcurrentHashMap.newKeySet());
         released.retainAll(executions.stream()
                 .filter(e -> e.status() == ExecutionStatus.Queued).map(ExecutionView::id).toList());
 
         long active = executions.stream().filter(e -> e.status().holdsSlot()).count() + released.size();
-        int free = configuration.definitionFor(jobName).numberParallelJob() - (int) active;
+        int free = capGroups.capacity(capGroup) - (int) active;
         for (ExecutionView execution : executions) {
-            if (execution.status() != ExecutionStatus.Queued || released.contains(execution.id())) {
-                continue;
+            if (execution.imagePullStall() != null) {
+                failIfImagePullTimedOut(capGroup, execution, now);
+            } else if (execution.status() == ExecutionStatus.Queued && !released.contains(execution.id())
+                    && free > 0) {
+                released.add(execution.id());
+                if (release(execution)) {
+                    free--;
+                } else {
+                    released.remove(execution.id());
+                }
             }
-            if (free <= 0) {
-                LOG.debug("Job {} execution {} waits: {}", jobName, execution.id(), WaitReason.NO_FREE_SLOT);
-                break;
-            }
-            released.add(execution.id());
-            if (release(jobName, execution)) {
-                free--;
+        }
+        if (released.isEmpty()) {
+            assumed.remove(capGroup);
+        }
+    }
+
+    /** Package-private for tests: the cap groups with releases the cache has not shown yet. */
+    Set<String> groupsWithReleasesInFlight() {
+        return assumed.keySet();
+    }
+
+    private boolean release(ExecutionView execution) {
+        try {
+            client.batch().v1().jobs().inNamespace(namespace).withName(execution.name())
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), RELEASE_PATCH);
+            LOG.info("Execution {} released ({})", execution.id(), execution.name());
+            return true;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                LOG.debug("Execution {} was deleted before its release", execution.id());
             } else {
-                released.remove(execution.id());
+                LOG.error("Execution {} could not be released; the next resync retries it", execution.id(), e);
+            }
+            return false;
+        }
+    }
+
+    /**
+     * An execution keeps its slot while its image cannot be pulled, up to the timeout counted from its pod's
+     * creation; then Kubernetes is asked to fail it (an active deadline already passed), which stops the pod and
+     * marks the Job Failed. The slot stays held until the Job shows Failed, so the cap is never exceeded.
+     */
+    private void failIfImagePullTimedOut(String capGroup, ExecutionView execution, Instant now) {
+        ImagePullStall stall = execution.imagePullStall();
+        Instant deadline = (stall.podCreated() == null ? now : stall.podCreated()).plus(imagePullTimeout);
+        if (now.isBefore(deadline)) {
+            recheck(capGroup, deadline, now);
+            return;
+        }
+        String reason = "The image " + stall.image() + " could not be pulled within " + describe(imagePullTimeout)
+                + " of the pod's creation (" + stall.reason() + "), so the execution was stopped.";
+        try {
+            client.batch().v1().jobs().inNamespace(namespace).withName(execution.name())
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), failurePatch(reason));
+            LOG.warn("Execution {} ({}) fails: {}", execution.id(), execution.name(), reason);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                LOG.error("Execution {} could not be failed; the next resync retries it", execution.id(), e);
             }
         }
     }
 
-    private boolean release(String jobName, ExecutionView execution) {
+    private static String failurePatch(String reason) {
         try {
-            client.batch().v1().jobs().inNamespace(namespace).withName(execution.name())
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), RELEASE_PATCH);
-            LOG.info("Job {} execution {} released ({})", jobName, execution.id(), execution.name());
-            return true;
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 404) {
-                LOG.debug("Job {} execution {} was deleted before its release", jobName, execution.id());
-            } else {
-                LOG.error("Job {} execution {} could not be released; the next resync retries it", jobName,
-                        execution.id(), e);
-            }
-            return false;
+            return Json.MAPPER.writeValueAsString(Map.of(
+                    "metadata", Map.of("annotations", Map.of(Labels.FAILURE_REASON, reason)),
+                    "spec", Map.of("activeDeadlineSeconds", 1)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
+    }
+
+    /** Schedules a pass at {@code due}, unless one at or before it is already scheduled. */
+    private void recheck(String capGroup, Instant due, Instant now) {
+        Instant scheduled = recheckAt.get(capGroup);
+        if (scheduled != null && !scheduled.isAfter(due)) {
+            return;
+        }
+        recheckAt.put(capGroup, due);
+        timer.schedule(() -> {
+            recheckAt.remove(capGroup, due);
+            enqueueGroup(capGroup);
+        }, Duration.between(now, due).toMillis() + 1, TimeUnit.MILLISECONDS);
+    }
+
+    /** "5 min", "90 s", "1.5 s": the timeout as a person reads it. */
+    private static String describe(Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 60_000 == 0 ? millis / 60_000 + " min"
+                : BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString() + " s";
     }
 }

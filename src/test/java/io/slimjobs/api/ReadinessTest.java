@@ -1,12 +1,27 @@
 package io.slimjobs.api;
 
+import static io.slimjobs.SlimJobsTestSupport.awaitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.slimjobs.config.JobsConfigurationLoader;
 import io.slimjobs.kube.EmbeddedCluster;
 import io.slimjobs.kube.JobIndex;
+import io.slimjobs.kube.Labels;
 import io.slimjobs.kube.PodIndex;
+import io.slimjobs.queue.CapGroups;
+import io.slimjobs.queue.Dispatcher;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -14,15 +29,86 @@ import org.junit.jupiter.api.Test;
 
 class ReadinessTest {
 
+    private static final String NAMESPACE = "readiness";
+
     @Test
     void should_not_be_ready_before_the_caches_have_synced() {
-        try (EmbeddedCluster cluster = EmbeddedCluster.start("readiness", null)) {
-            PodIndex pods = new PodIndex(cluster.client(), "readiness", 0);
-            JobIndex jobs = new JobIndex(cluster.client(), "readiness", 0, pods);
-            Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        try (EmbeddedCluster cluster = EmbeddedCluster.start(NAMESPACE, null)) {
+            PodIndex pods = new PodIndex(cluster.client(), NAMESPACE, 0);
+            JobIndex jobs = new JobIndex(cluster.client(), NAMESPACE, 0, pods, name -> name);
+            Exchange exchange = exchange();
 
-            assertEquals(Map.of("status", "DOWN"), new Readiness(jobs, pods).check(exchange));
+            assertEquals(Map.of("status", "DOWN"), new Readiness(jobs, pods, dispatcher(cluster, jobs, Clock.systemUTC()))
+                    .check(exchange));
             assertEquals(503, exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
         }
+    }
+
+    @Test
+    void should_be_neither_ready_nor_live_once_the_dispatcher_has_died() {
+        ExecutorService loop = Executors.newSingleThreadExecutor();
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        try (EmbeddedCluster cluster = EmbeddedCluster.start(NAMESPACE, null)) {
+            PodIndex pods = new PodIndex(cluster.client(), NAMESPACE, 0);
+            JobIndex jobs = new JobIndex(cluster.client(), NAMESPACE, 0, pods, name -> name);
+            Dispatcher dispatcher = dispatcher(cluster, jobs, new BrokenClock());
+            jobs.onChange(dispatcher::enqueue);
+            pods.start();
+            jobs.start();
+            Readiness readiness = new Readiness(jobs, pods, dispatcher);
+            dispatcher.start(loop, timer);
+            awaitUntil("caches synced", () -> jobs.hasSynced() && pods.hasSynced());
+            assertEquals(Map.of("status", "UP"), readiness.live(exchange()));
+
+            cluster.client().batch().v1().jobs().inNamespace(NAMESPACE).resource(new JobBuilder()
+                    .withNewMetadata().withName("any-1").addToLabels(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE)
+                    .addToLabels(Labels.JOB, "any").addToLabels(Labels.ID, "1").endMetadata()
+                    .withNewSpec().withSuspend(true).withNewTemplate().withNewSpec().addNewContainer().withName("a")
+                    .withImage("busybox:1.36").endContainer().endSpec().endTemplate().endSpec().build()).create();
+            awaitUntil("dispatcher stopped", () -> dispatcher.stoppedBy().isPresent());
+
+            Exchange ready = exchange();
+            Map<String, String> answer = readiness.check(ready);
+            assertEquals("DOWN", answer.get("status"));
+            assertTrue(answer.get("message").contains("dispatcher stopped")
+                    && answer.get("message").contains("clock broke"), answer.get("message"));
+            assertEquals(503, ready.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
+            Exchange liveness = exchange();
+            assertEquals("DOWN", readiness.live(liveness).get("status"));
+            assertEquals(503, liveness.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
+            jobs.close();
+            pods.close();
+        } finally {
+            loop.shutdownNow();
+            timer.shutdownNow();
+        }
+    }
+
+    /** A clock whose every read fails the way a JVM out of resources does. */
+    private static final class BrokenClock extends Clock {
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            throw new AssertionError("clock broke");
+        }
+    }
+
+    private static Dispatcher dispatcher(EmbeddedCluster cluster, JobIndex jobs, Clock clock) {
+        var configuration = JobsConfigurationLoader.builtInDefault();
+        return new Dispatcher(cluster.client(), NAMESPACE, jobs, new CapGroups(configuration), clock,
+                Duration.ofMinutes(5));
+    }
+
+    private static Exchange exchange() {
+        return new DefaultExchange(new DefaultCamelContext());
     }
 }

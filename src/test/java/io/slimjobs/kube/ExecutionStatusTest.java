@@ -81,8 +81,9 @@ class ExecutionStatusTest {
 
     @ParameterizedTest
     @EnumSource(ExecutionStatus.class)
-    void should_hold_a_slot_only_while_pending_or_running(ExecutionStatus status) {
-        assertEquals(EnumSet.of(ExecutionStatus.Pending, ExecutionStatus.Running).contains(status), status.holdsSlot());
+    void should_hold_a_slot_while_pending_running_or_waiting_for_its_image(ExecutionStatus status) {
+        assertEquals(EnumSet.of(ExecutionStatus.Pending, ExecutionStatus.Running, ExecutionStatus.ImagePullBackOff)
+                .contains(status), status.holdsSlot());
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -156,20 +157,55 @@ class SimulatedKubeletTest {
     }
 
     @Test
-    void should_report_image_pull_back_off_on_the_pending_pod() {
+    void should_wait_in_image_pull_back_off_without_touching_the_job_until_the_pull_is_allowed() {
+        kubelet.refusePull("busybox:1.36");
         create(job("pull", null, null));
         release("pull");
-        await("live pod", () -> kubelet.livePod("pull").orElse(null), p -> true);
+        Pod creating = await("pod creating", () -> kubelet.livePod("pull").orElse(null),
+                p -> "ContainerCreating".equals(waiting(p)));
+        Job before = await("job active", () -> job("pull"), j -> Integer.valueOf(1).equals(j.getStatus().getActive()));
 
-        kubelet.imagePullError("pull");
+        await("ErrImagePull", () -> kubelet.livePod("pull").orElse(null), p -> "ErrImagePull".equals(waiting(p)));
+        Pod backOff = await("ImagePullBackOff", () -> kubelet.livePod("pull").orElse(null),
+                p -> "ImagePullBackOff".equals(waiting(p)));
 
-        Pod pod = await("ImagePullBackOff", () -> kubelet.livePod("pull").orElse(null), p -> "ImagePullBackOff"
-                .equals(p.getStatus().getContainerStatuses().get(0).getState().getWaiting().getReason()));
-        assertEquals("Pending", pod.getStatus().getPhase());
-        assertTrue(pod.getStatus().getContainerStatuses().get(0).getState().getWaiting().getMessage()
+        assertEquals(creating.getMetadata().getName(), backOff.getMetadata().getName());
+        assertEquals("Pending", backOff.getStatus().getPhase());
+        assertTrue(backOff.getStatus().getContainerStatuses().get(0).getState().getWaiting().getMessage()
                 .contains("busybox:1.36"));
-        Job job = await("job not ready", () -> job("pull"), j -> Integer.valueOf(0).equals(j.getStatus().getReady()));
-        assertEquals(1, job.getStatus().getActive());
+        assertEquals(before.getMetadata().getResourceVersion(), job("pull").getMetadata().getResourceVersion(),
+                "a kubelet changes the pod, not the Job");
+
+        kubelet.allowPull("busybox:1.36");
+
+        await("running pod", () -> kubelet.livePod("pull").orElse(null), p -> "Running".equals(p.getStatus().getPhase()));
+        await("job ready", () -> job("pull"), j -> Integer.valueOf(1).equals(j.getStatus().getReady()));
+    }
+
+    @Test
+    void should_fail_a_job_active_longer_than_its_deadline_and_stop_its_pod() {
+        create(job("late", null, null));
+        release("late");
+        Pod running = await("running pod", () -> kubelet.livePod("late").orElse(null),
+                p -> "Running".equals(p.getStatus().getPhase()));
+
+        client.batch().v1().jobs().inNamespace(namespace).withName("late")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"activeDeadlineSeconds\":1}}");
+
+        Job job = await("Failed condition", () -> job("late"), j -> hasCondition(j, "Failed", "True"));
+        assertEquals("DeadlineExceeded", condition(job, "Failed").getReason());
+        assertEquals("DeadlineExceeded", condition(job, "FailureTarget").getReason());
+        assertEquals(0, job.getStatus().getActive());
+        assertTrue(Instant.parse(condition(job, "Failed").getLastTransitionTime())
+                .isAfter(Instant.parse(job.getStatus().getStartTime())), "counted from the start time");
+        await("pod gone", () -> Optional.ofNullable(
+                client.pods().inNamespace(namespace).withName(running.getMetadata().getName()).get()), Optional::isEmpty);
+        assertTrue(kubelet.livePod("late").isEmpty(), "no pod is started past the deadline");
+    }
+
+    private static String waiting(Pod pod) {
+        var state = pod.getStatus().getContainerStatuses().get(0).getState();
+        return state.getWaiting() == null ? null : state.getWaiting().getReason();
     }
 
     @Test

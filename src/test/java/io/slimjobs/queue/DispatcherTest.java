@@ -7,14 +7,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.slimjobs.SlimJobsTestSupport;
 import io.slimjobs.kube.Labels;
 import org.junit.jupiter.api.AfterEach;
@@ -23,40 +26,26 @@ import org.junit.jupiter.api.Test;
 
 class DispatcherTest extends SlimJobsTestSupport {
 
-    /** Watches the API server the way an operator would: who was released, in which order, how many at once. */
-    private final List<String> releaseOrder = new CopyOnWriteArrayList<>();
-    private final Set<String> active = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger mostActiveAtOnce = new AtomicInteger();
-    private SharedIndexInformer<Job> observer;
+    private static final List<String> CONFIGURED = List.of("pair", "single", "marker");
+
+    private ReleaseObserver observer;
 
     @Override
     protected String jobsConfiguration() {
         return """
                 {"Configurations": {
                   "pair": {"Image": "busybox:1.36", "Visibility": "Public", "NumberParallelJob": 2, "BackoffLimit": 0},
-                  "single": {"Image": "busybox:1.36", "Visibility": "Public", "NumberParallelJob": 1}
+                  "single": {"Image": "busybox:1.36", "ImagesWhitelist": ["busybox:*"], "Visibility": "Public",
+                             "NumberParallelJob": 1},
+                  "marker": {"Image": "busybox:1.36", "Visibility": "Public", "NumberParallelJob": 100},
+                  "Default": {"Image": "busybox:1.36", "Visibility": "Public", "NumberParallelJob": 1}
                 }}
                 """;
     }
 
     @BeforeEach
     void observe() {
-        observer = kube().batch().v1().jobs().inNamespace(namespace).inform(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Job job) {
-                record(job);
-            }
-
-            @Override
-            public void onUpdate(Job before, Job after) {
-                record(after);
-            }
-
-            @Override
-            public void onDelete(Job job, boolean finalStateUnknown) {
-                active.remove(job.getMetadata().getName());
-            }
-        });
+        observer = new ReleaseObserver(kube(), namespace, name -> CONFIGURED.contains(name) ? name : "default");
     }
 
     @AfterEach
@@ -64,60 +53,87 @@ class DispatcherTest extends SlimJobsTestSupport {
         observer.close();
     }
 
-    private synchronized void record(Job job) {
-        String name = job.getMetadata().getName();
-        boolean released = Boolean.FALSE.equals(job.getSpec().getSuspend());
-        if (released && !releaseOrder.contains(job.getMetadata().getLabels().get(Labels.ID))) {
-            releaseOrder.add(job.getMetadata().getLabels().get(Labels.ID));
-        }
-        if (released && !finished(job)) {
-            active.add(name);
-        } else {
-            active.remove(name);
-        }
-        mostActiveAtOnce.accumulateAndGet(active.size(), Math::max);
-    }
-
-    private static boolean finished(Job job) {
-        return job.getStatus() != null && job.getStatus().getConditions() != null
-                && job.getStatus().getConditions().stream().anyMatch(c -> "True".equals(c.getStatus())
-                        && ("Complete".equals(c.getType()) || "Failed".equals(c.getType())));
-    }
-
     private String jobName(String executionId) {
         return jobOf(executionId).getMetadata().getName();
+    }
+
+    /**
+     * Returns once the dispatcher has weighed everything triggered so far: its passes run one at a time in the order
+     * they were asked for, so once a `marker` execution triggered now is released, every earlier pass is done.
+     */
+    private void awaitDispatcherCaughtUp() {
+        String marker = trigger("marker", "");
+        awaitUntil("marker released", () -> observer.releaseOrder().contains(marker));
+    }
+
+    private List<String> releasedOf(List<String> ids) {
+        return observer.releaseOrder().stream().filter(ids::contains).toList();
     }
 
     @Test
     void should_never_run_more_than_NumberParallelJob_while_triggers_and_completions_interleave() {
         Random random = new Random(42);
-        List<String> waiting = new ArrayList<>();
+        List<String> triggered = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            waiting.add(trigger("pair", ""));
+            triggered.add(trigger("pair", ""));
         }
-        int triggered = 4;
         List<String> done = new ArrayList<>();
         while (done.size() < 12) {
-            awaitUntil("two running, or all that are left", () -> active.size() == Math.min(2, waitingCount(done)));
-            String running = active.stream().sorted().findFirst().orElseThrow();
+            int left = triggered.size() - done.size();
+            awaitUntil("two running, or all that are left", () -> observer.active("pair").size() == Math.min(2, left));
+            String running = observer.active("pair").stream().sorted().findFirst().orElseThrow();
             if (random.nextBoolean()) {
-                kubelet().succeed(running);
+                kubelet().succeed(jobName(running));
             } else {
-                kubelet().fail(running);
+                kubelet().fail(jobName(running));
             }
             done.add(running);
-            awaitUntil(running + " finished", () -> !active.contains(running));
-            if (triggered < 12) {
-                waiting.add(trigger("pair", ""));
-                triggered++;
+            awaitUntil(running + " finished", () -> !observer.active("pair").contains(running));
+            if (triggered.size() < 12) {
+                triggered.add(trigger("pair", ""));
             }
         }
-        assertEquals(2, mostActiveAtOnce.get(), "at most NumberParallelJob executions at any moment");
-        assertEquals(12, releaseOrder.size());
+        assertEquals(2, observer.mostActiveAtOnce("pair"), "at most NumberParallelJob executions at any moment");
+        assertEquals(12, releasedOf(triggered).size());
     }
 
-    private int waitingCount(List<String> done) {
-        return (int) jobs().stream().filter(job -> !done.contains(job.getMetadata().getName())).count();
+    @Test
+    void should_never_exceed_the_cap_in_a_burst_with_completions_interleaved_sampled_from_the_api() throws Exception {
+        AtomicBoolean sampling = new AtomicBoolean(true);
+        AtomicInteger mostSampled = new AtomicInteger();
+        ExecutorService threads = Executors.newFixedThreadPool(5);
+        try {
+            Future<?> sampler = threads.submit(() -> {
+                while (sampling.get()) {
+                    int active = (int) jobs().stream().filter(job -> Boolean.FALSE.equals(job.getSpec().getSuspend())
+                            && !ReleaseObserver.finished(job)).count();
+                    mostSampled.accumulateAndGet(active, Math::max);
+                }
+            });
+            List<Future<String>> burst = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                burst.add(threads.submit(() -> trigger("pair", "")));
+            }
+            List<String> triggered = new ArrayList<>();
+            for (Future<String> id : burst) {
+                triggered.add(id.get());
+            }
+            for (int done = 0; done < 8; done++) {
+                awaitUntil("one running", () -> !observer.active("pair").isEmpty());
+                String running = observer.active("pair").iterator().next();
+                awaitUntil(running + " has a pod", () -> kubelet().livePod(jobName(running)).isPresent());
+                kubelet().succeed(jobName(running));
+                awaitUntil(running + " finished", () -> !observer.active("pair").contains(running));
+            }
+            sampling.set(false);
+            sampler.get();
+            assertEquals(8, releasedOf(triggered).size());
+            assertTrue(mostSampled.get() <= 2, "sampled at most 2 active, saw " + mostSampled.get());
+            assertEquals(2, observer.mostActiveAtOnce("pair"));
+        } finally {
+            sampling.set(false);
+            threads.shutdownNow();
+        }
     }
 
     @Test
@@ -128,39 +144,46 @@ class DispatcherTest extends SlimJobsTestSupport {
         }
         for (int i = 0; i < 5; i++) {
             int released = i + 1;
-            awaitUntil(released + " released", () -> releaseOrder.size() == released);
-            kubelet().succeed(jobName(releaseOrder.get(i)));
+            awaitUntil(released + " released", () -> observer.releaseOrder().size() == released);
+            kubelet().succeed(jobName(observer.releaseOrder().get(i)));
         }
-        assertEquals(triggered, releaseOrder);
-        assertEquals(1, mostActiveAtOnce.get());
+        assertEquals(triggered, observer.releaseOrder());
+        assertEquals(1, observer.mostActiveAtOnce("single"));
     }
 
     @Test
     void should_free_the_slot_when_an_execution_finishes_although_its_job_is_kept() {
         String first = trigger("single", "");
         String second = trigger("single", "");
-        awaitUntil("first released", () -> releaseOrder.equals(List.of(first)));
+        awaitUntil("first released", () -> observer.releaseOrder().equals(List.of(first)));
         assertEquals("Queued", statusOf("single", second));
         assertEquals(1, get("/job/single").json().get(1).get("PositionInQueue").asInt());
 
         kubelet().succeed(jobName(first));
 
-        awaitUntil("second released", () -> releaseOrder.equals(List.of(first, second)));
+        awaitUntil("second released", () -> observer.releaseOrder().equals(List.of(first, second)));
         assertEquals("Succeeded", statusOf("single", first));
         assertTrue(jobs().stream().anyMatch(job -> job.getMetadata().getLabels().get(Labels.ID).equals(first)),
                 "the finished Job stays for its TTL");
     }
 
     @Test
-    void should_not_hold_a_slot_for_an_execution_that_cannot_pull_its_image() {
-        String broken = trigger("single", "");
+    void should_hold_the_slot_of_an_execution_whose_image_cannot_be_pulled_until_it_finishes() {
+        kubelet().refusePull("busybox:flaky");
+        String flaky = trigger("single", "{\"Image\": \"busybox:flaky\"}");
+        awaitUntil("image pull back-off", () -> statusOf("single", flaky).equals("ImagePullBackOff"));
         String next = trigger("single", "");
-        awaitUntil("first released", () -> releaseOrder.equals(List.of(broken)));
+        awaitDispatcherCaughtUp();
+        assertEquals("Queued", statusOf("single", next), "the stalled execution keeps its slot");
 
-        kubelet().imagePullError(jobName(broken));
+        kubelet().allowPull("busybox:flaky");
 
-        awaitUntil("next released", () -> releaseOrder.equals(List.of(broken, next)));
-        assertEquals("ImagePullBackOff", statusOf("single", broken));
+        awaitUntil("recovered", () -> statusOf("single", flaky).equals("Running"));
+        awaitDispatcherCaughtUp();
+        assertEquals("Queued", statusOf("single", next));
+        kubelet().succeed(jobName(flaky));
+        awaitUntil("next released", () -> releasedOf(List.of(flaky, next)).equals(List.of(flaky, next)));
+        assertEquals(1, observer.mostActiveAtOnce("single"));
     }
 
     @Test
@@ -171,13 +194,77 @@ class DispatcherTest extends SlimJobsTestSupport {
 
         assertEquals(200, delete("/job/single/" + first).status());
 
-        awaitUntil("second released", () -> releaseOrder.equals(List.of(first, second)));
+        awaitUntil("second released", () -> observer.releaseOrder().equals(List.of(first, second)));
         awaitUntil("first gone", () -> statusOf("single", first).equals("absent"));
     }
 
     @Test
     void should_count_slots_per_job_name() {
-        Map<String, String> ids = Map.of("single", trigger("single", ""), "pair", trigger("pair", ""));
-        awaitUntil("one of each released", () -> releaseOrder.containsAll(ids.values()));
+        Map<String, List<String>> triggered = Map.of(
+                "single", List.of(trigger("single", ""), trigger("single", "")),
+                "pair", List.of(trigger("pair", ""), trigger("pair", ""), trigger("pair", "")));
+
+        awaitDispatcherCaughtUp();
+
+        assertEquals(triggered.get("single").subList(0, 1), releasedOf(triggered.get("single")));
+        assertEquals(triggered.get("pair").subList(0, 2), releasedOf(triggered.get("pair")));
+        assertEquals("Queued", statusOf("single", triggered.get("single").get(1)));
+        assertEquals("Queued", statusOf("pair", triggered.get("pair").get(2)));
+    }
+
+    @Test
+    void should_share_the_Default_cap_and_queue_among_names_that_fall_back_to_it() {
+        String first = trigger("zeta-one", "");
+        String second = trigger("alpha-two", "");
+        String third = trigger("zeta-three", "");
+        awaitDispatcherCaughtUp();
+
+        assertEquals(List.of(first), releasedOf(List.of(first, second, third)));
+        assertEquals(1, get("/job/alpha-two").json().get(0).get("PositionInQueue").asInt());
+        assertEquals(2, get("/job/zeta-three").json().get(0).get("PositionInQueue").asInt());
+
+        kubelet().succeed(jobName(first));
+
+        awaitUntil("second released", () -> releasedOf(List.of(first, second, third)).equals(List.of(first, second)));
+        awaitUntil("third first in line", () -> get("/job/zeta-three").json().get(0).get("PositionInQueue").asInt() == 1);
+        kubelet().succeed(jobName(second));
+        awaitUntil("third released", () -> releasedOf(List.of(first, second, third)).size() == 3);
+        assertEquals(1, observer.mostActiveAtOnce("default"));
+    }
+
+    @Test
+    void should_forget_releases_in_flight_once_a_group_has_none_left() {
+        Dispatcher dispatcher = context.getRegistry().lookupByNameAndType("dispatcher", Dispatcher.class);
+        String first = trigger("single", "");
+        trigger("zeta-one", "");
+        awaitUntil("both running", () -> observer.releaseOrder().size() == 2);
+        kubelet().succeed(jobName(first));
+        awaitDispatcherCaughtUp();
+
+        awaitUntil("no group keeps bookkeeping", () -> dispatcher.groupsWithReleasesInFlight().isEmpty());
+    }
+
+    @Test
+    void should_create_every_job_suspended() {
+        List<Job> created = new CopyOnWriteArrayList<>();
+        try (Watch watch = kube().batch().v1().jobs().inNamespace(namespace).watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, Job job) {
+                if (action == Action.ADDED) {
+                    created.add(job);
+                }
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        })) {
+            trigger("single", "");
+            trigger("zeta-one", "");
+            awaitUntil("both created", () -> created.size() == 2);
+        }
+        for (Job job : created) {
+            assertEquals(Boolean.TRUE, job.getSpec().getSuspend(), job.getMetadata().getName() + " as created");
+        }
     }
 }

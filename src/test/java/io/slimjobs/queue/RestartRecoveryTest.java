@@ -2,9 +2,7 @@ package io.slimjobs.queue;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -13,10 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.slimjobs.SlimJobsTestSupport;
-import io.slimjobs.config.JobOverrides;
-import io.slimjobs.config.JobsConfigurationLoader;
-import io.slimjobs.kube.JobFactory;
-import io.slimjobs.trigger.GuardRails;
 import org.junit.jupiter.api.Test;
 
 /** What a previous replica left in the cluster is the queue: a new one takes it over without loss or excess. */
@@ -38,13 +32,10 @@ class RestartRecoveryTest extends SlimJobsTestSupport {
     @Override
     protected void doPreSetup() throws Exception {
         super.doPreSetup();
-        var definition = JobsConfigurationLoader.parse(new JobsConfigurationLoader.Source("test", CONFIGURATION))
-                .definitionFor("pair");
-        var plan = GuardRails.apply("pair", definition, JobOverrides.NONE);
-        JobFactory factory = new JobFactory(namespace, Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
+        var triggered = jobsAsTriggered("pair", Instant.parse("2026-01-01T00:00:00Z"));
         for (int i = 0; i < 4; i++) {
             String id = UUID.randomUUID().toString();
-            Job job = factory.build(plan, id);
+            Job job = triggered.apply(id);
             if (i == 0) {
                 runningBefore = id;
                 job = new JobBuilder(job).editSpec().withSuspend(false).endSpec().build();
