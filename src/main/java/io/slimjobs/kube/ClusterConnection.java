@@ -1,7 +1,5 @@
 package io.slimjobs.kube;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -31,13 +29,12 @@ public final class ClusterConnection implements AutoCloseable {
     }
 
     /** Whether a real cluster is configured, the way fabric8's own discovery would find one. */
-    public static boolean isConfigured(Map<String, String> env, String masterUrl) {
+    public static boolean isConfigured(Map<String, String> env, String masterUrl, KubeconfigFiles kubeconfig) {
         return (masterUrl != null && !masterUrl.isBlank())
                 || env.containsKey("KUBERNETES_SERVICE_HOST")
-                || env.containsKey("KUBECONFIG")
+                || kubeconfig.present()
                 || env.containsKey("KUBERNETES_MASTER")
-                || System.getProperty(Config.KUBERNETES_MASTER_SYSTEM_PROPERTY) != null
-                || Files.exists(Path.of(System.getProperty("user.home"), ".kube", "config"));
+                || System.getProperty(Config.KUBERNETES_MASTER_SYSTEM_PROPERTY) != null;
     }
 
     /**
@@ -71,10 +68,6 @@ public final class ClusterConnection implements AutoCloseable {
 
     public String namespace() {
         return namespace;
-    }
-
-    public boolean isEmbedded() {
-        return embedded != null;
     }
 
     @Override
