@@ -41,8 +41,10 @@ class PackagedJarIT {
 
     private Process start(Map<String, String> environment) throws IOException {
         log = home.resolve("slimjobs.log");
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", "target/slimjobs.jar")
+        // the name resolution of the test JVM (pom.xml): the jar does no real DNS either
+        String hostsFile = "-Djdk.net.hosts.file=" + System.getProperty("jdk.net.hosts.file");
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                hostsFile, "-jar", "target/slimjobs.jar")
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         // a fresh machine: no kubeconfig, no in-cluster service account
