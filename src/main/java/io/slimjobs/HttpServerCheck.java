@@ -22,7 +22,8 @@ final class HttpServerCheck implements StartupListener {
         if (server == null) {
             throw new IllegalStateException("the HTTP server was not created (camel.server.enabled is false?)");
         }
-        // listen() has completed, one way or the other, before the server's start returns
+        // listen() has completed, one way or the other, before the server's start returns; Vert.x 4 tells
+        // whether it succeeded only through its implementation class
         if (!(server.getServer() instanceof TCPServerBase listener) || !listener.isListening()) {
             throw new IllegalStateException(reason(server.getHost(), server.getPort()));
         }
