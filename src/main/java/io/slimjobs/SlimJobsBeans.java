@@ -63,8 +63,9 @@ public class SlimJobsBeans implements CamelConfiguration {
         context.addStartupListener(new HttpServerCheck());
         Map<String, String> env = System.getenv();
         KubeconfigFiles kubeconfig = KubeconfigFiles.discovered();
-        kubeconfig.check();
-        boolean embedded = !ClusterConnection.isConfigured(env, masterUrl, kubeconfig);
+        boolean namedElsewhere = ClusterConnection.isNamedOutsideKubeconfig(env, masterUrl);
+        kubeconfig.check(!namedElsewhere);
+        boolean embedded = !namedElsewhere && !kubeconfig.present();
         if (embedded && !embeddedClusterAllowed) {
             throw new IllegalStateException("No Kubernetes cluster is configured (no service account, KUBECONFIG, "
                     + "~/.kube/config or slimjobs.kubernetes.master-url) and the embedded demo cluster is disabled");

@@ -28,11 +28,13 @@ public final class ClusterConnection implements AutoCloseable {
         this.embedded = embedded;
     }
 
-    /** Whether a real cluster is configured, the way fabric8's own discovery would find one. */
-    public static boolean isConfigured(Map<String, String> env, String masterUrl, KubeconfigFiles kubeconfig) {
+    /**
+     * Whether a cluster is named other than by a kubeconfig, the way fabric8's discovery would find it: an explicit
+     * master URL, the in-cluster service, or `KUBERNETES_MASTER`.
+     */
+    public static boolean isNamedOutsideKubeconfig(Map<String, String> env, String masterUrl) {
         return (masterUrl != null && !masterUrl.isBlank())
                 || env.containsKey("KUBERNETES_SERVICE_HOST")
-                || kubeconfig.present()
                 || env.containsKey("KUBERNETES_MASTER")
                 || System.getProperty(Config.KUBERNETES_MASTER_SYSTEM_PROPERTY) != null;
     }

@@ -43,10 +43,12 @@ public final class KubeconfigFiles {
     }
 
     /**
+     * @param mustSelectCluster whether the kubeconfig is what names the cluster, so that one of the files must set
+     *                          `current-context` (else fabric8 keeps its default URL)
      * @throws IllegalStateException naming every file that is missing (when named), unreadable, empty or not a
      *                               kubeconfig, or saying that none of them sets a `current-context`
      */
-    public void check() {
+    public void check(boolean mustSelectCluster) {
         if (!present()) {
             return;
         }
@@ -63,7 +65,7 @@ public final class KubeconfigFiles {
                 problems.add(file + " " + e.getMessage());
             }
         }
-        if (problems.isEmpty() && !currentContext) {
+        if (problems.isEmpty() && !currentContext && mustSelectCluster) {
             problems.add(files + ": none sets current-context, so no cluster is selected");
         }
         if (!problems.isEmpty()) {

@@ -86,11 +86,18 @@ class KubeconfigFilesTest {
     }
 
     @Test
+    void should_not_require_a_current_context_when_the_cluster_is_named_elsewhere() throws IOException {
+        Path file = write("config", VALID.replace("current-context: dev", ""));
+
+        assertDoesNotThrow(() -> new KubeconfigFiles(List.of(file.toString()), true).check(false));
+    }
+
+    @Test
     void should_accept_valid_kubeconfigs_when_one_selects_a_cluster() throws IOException {
         Path first = write("config", VALID);
         Path second = write("extra", VALID.replace("current-context: dev", ""));
 
-        assertDoesNotThrow(() -> new KubeconfigFiles(List.of(first.toString(), second.toString()), true).check());
+        assertDoesNotThrow(() -> new KubeconfigFiles(List.of(first.toString(), second.toString()), true).check(true));
     }
 
     @Test
@@ -98,7 +105,7 @@ class KubeconfigFilesTest {
         KubeconfigFiles absentDefault = new KubeconfigFiles(List.of(dir.resolve(".kube/config").toString()), false);
 
         assertFalse(absentDefault.present());
-        assertDoesNotThrow(absentDefault::check);
+        assertDoesNotThrow(() -> absentDefault.check(true));
     }
 
     @Test
@@ -115,7 +122,7 @@ class KubeconfigFilesTest {
         KubeconfigFiles empty = new KubeconfigFiles(List.of(""), true);
 
         assertFalse(empty.present());
-        assertDoesNotThrow(empty::check);
+        assertDoesNotThrow(() -> empty.check(true));
     }
 
     private Path write(String name, String contents) throws IOException {
@@ -123,7 +130,7 @@ class KubeconfigFilesTest {
     }
 
     private static void assertRefused(KubeconfigFiles files, String reason) {
-        IllegalStateException e = assertThrows(IllegalStateException.class, files::check);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> files.check(true));
         assertTrue(e.getMessage().contains(reason), e::getMessage);
     }
 }
