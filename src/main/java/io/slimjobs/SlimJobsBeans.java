@@ -16,6 +16,7 @@ import io.slimjobs.config.JobsConfigurationLoader;
 import io.slimjobs.kube.ClusterConnection;
 import io.slimjobs.kube.JobFactory;
 import io.slimjobs.kube.JobIndex;
+import io.slimjobs.kube.KubeconfigFiles;
 import io.slimjobs.kube.PodIndex;
 import io.slimjobs.queue.CapGroups;
 import io.slimjobs.queue.Dispatcher;
@@ -66,8 +67,12 @@ public class SlimJobsBeans implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
+        context.addStartupListener(new HttpServerCheck());
         Map<String, String> env = System.getenv();
-        boolean embedded = !ClusterConnection.isConfigured(env, masterUrl);
+        KubeconfigFiles kubeconfig = KubeconfigFiles.discovered();
+        boolean namedElsewhere = ClusterConnection.isNamedOutsideKubeconfig(env, masterUrl);
+        kubeconfig.check(!namedElsewhere);
+        boolean embedded = !namedElsewhere && !kubeconfig.present();
         if (embedded && !embeddedClusterAllowed) {
             throw new IllegalStateException("No Kubernetes cluster is configured (no service account, KUBECONFIG, "
                     + "~/.kube/config or slimjobs.kubernetes.master-url) and the embedded demo cluster is disabled");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,8 +41,10 @@ class PackagedJarIT {
 
     private Process start(Map<String, String> environment) throws IOException {
         log = home.resolve("slimjobs.log");
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", "target/slimjobs.jar")
+        // the name resolution of the test JVM (pom.xml): the jar does no real DNS either
+        String hostsFile = "-Djdk.net.hosts.file=" + System.getProperty("jdk.net.hosts.file");
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                hostsFile, "-jar", "target/slimjobs.jar")
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         // a fresh machine: no kubeconfig, no in-cluster service account
@@ -101,9 +104,23 @@ class PackagedJarIT {
         assertRefusesToStart(Map.of("SLIMJOBS_TRUSTED_CIDRS", "10.0.0.0/33"), "10.0.0.0/33");
     }
 
+    @Test
+    void should_refuse_to_start_when_the_http_port_is_taken() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            int port = taken.getLocalPort();
+            assertRefusesToStart(Map.of("SLIMJOBS_HTTP_PORT", String.valueOf(port)),
+                    "HTTP port " + port + " is already in use");
+        }
+    }
+
+    @Test
+    void should_refuse_to_start_with_a_kubeconfig_that_does_not_exist_and_name_it() throws Exception {
+        assertRefusesToStart(Map.of("KUBECONFIG", "/nonexistent"), "/nonexistent does not exist");
+    }
+
     private void assertRefusesToStart(Map<String, String> environment, String reason) throws Exception {
         Map<String, String> withPort = new java.util.HashMap<>(environment);
-        withPort.put("SLIMJOBS_HTTP_PORT", String.valueOf(AvailablePortFinder.getNextAvailable()));
+        withPort.putIfAbsent("SLIMJOBS_HTTP_PORT", String.valueOf(AvailablePortFinder.getNextAvailable()));
         start(withPort);
 
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the process stops by itself");

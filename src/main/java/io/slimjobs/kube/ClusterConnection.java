@@ -1,7 +1,5 @@
 package io.slimjobs.kube;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -30,14 +28,15 @@ public final class ClusterConnection implements AutoCloseable {
         this.embedded = embedded;
     }
 
-    /** Whether a real cluster is configured, the way fabric8's own discovery would find one. */
-    public static boolean isConfigured(Map<String, String> env, String masterUrl) {
+    /**
+     * Whether a cluster is named other than by a kubeconfig, the way fabric8's discovery would find it: an explicit
+     * master URL, the in-cluster service, or `KUBERNETES_MASTER`.
+     */
+    public static boolean isNamedOutsideKubeconfig(Map<String, String> env, String masterUrl) {
         return (masterUrl != null && !masterUrl.isBlank())
                 || env.containsKey("KUBERNETES_SERVICE_HOST")
-                || env.containsKey("KUBECONFIG")
                 || env.containsKey("KUBERNETES_MASTER")
-                || System.getProperty(Config.KUBERNETES_MASTER_SYSTEM_PROPERTY) != null
-                || Files.exists(Path.of(System.getProperty("user.home"), ".kube", "config"));
+                || System.getProperty(Config.KUBERNETES_MASTER_SYSTEM_PROPERTY) != null;
     }
 
     /**
@@ -71,10 +70,6 @@ public final class ClusterConnection implements AutoCloseable {
 
     public String namespace() {
         return namespace;
-    }
-
-    public boolean isEmbedded() {
-        return embedded != null;
     }
 
     @Override

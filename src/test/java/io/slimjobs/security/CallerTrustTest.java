@@ -7,18 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.net.InetAddress;
-import java.security.Permission;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.ThrowingSupplier;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.fabric8.kubernetes.api.model.Pod;
@@ -34,6 +34,8 @@ class CallerTrustTest {
     private static final String NAMESPACE = "trust";
     private static final String RANGES = "172.16.0.0/12, fd12::/16";
     private static final String PROXIES = "192.168.0.10, 192.168.0.11/32, fd99::1";
+
+    private static final String LOOKUP_SENTINEL = "192.0.2.53";
 
     private static EmbeddedCluster cluster;
     private static PodIndex pods;
@@ -130,21 +132,40 @@ class CallerTrustTest {
         assertFalse(loopbackTrusted.isTrusted("localhost", null));
     }
 
+    /**
+     * Had the text been looked up, the caller would be trusted: the test JVMs resolve names from
+     * {@code src/test/no-dns.hosts} alone ({@code jdk.net.hosts.file}, set in pom.xml), where each probe name answers
+     * {@value #LOOKUP_SENTINEL} or loopback.
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"localhost", "gateway.internal", "10.0.0.1.nip.io", "999.1.1.1", "172.16.1.256",
-            ".::1", "::ffff:999.1.1.1", "fd12::1%25eth0.example.com"})
-    void should_not_look_up_anything_in_forwarded_for_that_is_not_an_address_literal(String hop) throws Throwable {
-        CallerTrust trust = new CallerTrust(RANGES + ", 127.0.0.0/8, ::1", PROXIES, pods, true);
+    @MethodSource("lookupProbes")
+    @ValueSource(strings = {"::ffff:999.1.1.1", "fd12::1%25eth0.example.com", "fd12::1%", "10.0.0.1%1"})
+    void should_not_look_up_anything_in_forwarded_for_that_is_not_an_address_literal(String hop) {
+        assertTrue(IpAddresses.parse(hop).isEmpty());
+        assertFalse(trustedIfLookedUp().isTrusted("192.168.0.10", hop));
+    }
 
-        assertFalse(withoutNameLookups(() -> trust.isTrusted("192.168.0.10", hop)));
+    @ParameterizedTest
+    @MethodSource("lookupProbes")
+    void should_see_a_name_lookup_of_a_probe_as_a_trusted_caller(String name) throws UnknownHostException {
+        String answer = InetAddress.getByName(name).getHostAddress();
+
+        assertTrue(trustedIfLookedUp().isTrusted(answer, null), name + " resolved to " + answer);
     }
 
     @Test
-    void should_notice_a_name_lookup_in_the_lookup_probe_itself() {
-        SecurityException e = assertThrows(SecurityException.class,
-                () -> withoutNameLookups(() -> InetAddress.getByName("probe.invalid")));
+    void should_keep_an_ipv6_zone_given_as_a_number() {
+        assertEquals("fd12:0:0:0:0:0:0:1%3", IpAddresses.parse("[fd12::1%3]").orElseThrow().getHostAddress());
+    }
 
-        assertEquals("name lookup of probe.invalid", e.getMessage());
+    /** Trusts loopback and the sentinel, the answers of every probe name. */
+    private static CallerTrust trustedIfLookedUp() {
+        return new CallerTrust(RANGES + ", 127.0.0.0/8, ::1, " + LOOKUP_SENTINEL + "/32", PROXIES, pods, true);
+    }
+
+    static Stream<String> lookupProbes() {
+        return Stream.of("localhost", "evil.example", "gateway.internal", "10.0.0.1.nip.io", "999.1.1.1",
+                "172.16.1.256", ".::1");
     }
 
     @ParameterizedTest
@@ -165,42 +186,6 @@ class CallerTrustTest {
     void should_fail_at_startup_on_a_malformed_range(String range) {
         assertThrows(IllegalArgumentException.class, () -> new CallerTrust(range, "", pods, true));
         assertThrows(IllegalArgumentException.class, () -> new CallerTrust("", "10.0.0.1, " + range, pods, true));
-    }
-
-    /**
-     * Runs the action with name-service lookups refused on this thread: {@link InetAddress} asks the security manager
-     * ({@code checkConnect(host, -1)}) before every lookup and never for an address literal.
-     */
-    @SuppressWarnings("removal")
-    private static <T> T withoutNameLookups(ThrowingSupplier<T> action) throws Throwable {
-        Thread caller = Thread.currentThread();
-        SecurityManager previous = System.getSecurityManager();
-        SecurityManager probe = new SecurityManager() {
-            @Override
-            public void checkPermission(Permission permission) {
-            }
-
-            @Override
-            public void checkPermission(Permission permission, Object context) {
-            }
-
-            @Override
-            public void checkConnect(String host, int port) {
-                if (port == -1 && Thread.currentThread() == caller) {
-                    throw new SecurityException("name lookup of " + host);
-                }
-            }
-        };
-        try {
-            System.setSecurityManager(probe);
-        } catch (UnsupportedOperationException removedAfterJava17) {
-            Assumptions.abort("this JDK no longer lets a test watch name lookups: " + removedAfterJava17);
-        }
-        try {
-            return action.get();
-        } finally {
-            System.setSecurityManager(previous);
-        }
     }
 
     /** Polls until the condition holds; fails after ten seconds. */
