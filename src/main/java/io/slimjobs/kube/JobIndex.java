@@ -34,7 +34,6 @@ import org.slf4j.LoggerFactory;
 public final class JobIndex implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobIndex.class);
-    private static final String BY_JOB_NAME = "byJobName";
     private static final String BY_EXECUTION_ID = "byExecutionId";
     private static final String BY_CAP_GROUP = "byCapGroup";
 
@@ -65,7 +64,6 @@ public final class JobIndex implements AutoCloseable {
                 .withLabel(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE)
                 .runnableInformer(resyncMillis);
         informer.addIndexers(Map.of(
-                BY_JOB_NAME, job -> label(job, Labels.JOB).map(List::of).orElse(List.of()),
                 BY_EXECUTION_ID, job -> label(job, Labels.ID).map(List::of).orElse(List.of()),
                 BY_CAP_GROUP, job -> label(job, Labels.JOB).map(capGroupOf).map(List::of).orElse(List.of())));
         onChange(job -> label(job, Labels.ID).map(awaited::get).ifPresent(seen -> seen.complete(null)), job -> { });
@@ -134,49 +132,38 @@ public final class JobIndex implements AutoCloseable {
 
     /** What the dispatcher weighs: a cap group's unfinished executions, those that left the queue first. */
     public List<ExecutionView> capGroupExecutions(String capGroup) {
-        List<ExecutionView> result = started(Informers.byIndex(informer, BY_CAP_GROUP, capGroup), UNFINISHED);
-        queue(capGroup).forEach(queued -> result.add(queued.view()));
-        return result;
+        return groupExecutions(capGroup, jobName -> true, UNFINISHED);
     }
 
     private List<ExecutionView> executions(String jobName, Predicate<Job> filter) {
-        List<ExecutionView> result = started(Informers.byIndex(informer, BY_JOB_NAME, jobName), filter);
-        for (Queued queued : queue(capGroupOf.apply(jobName))) {
-            if (queued.jobName().equals(jobName)) {
-                result.add(queued.view());
-            }
-        }
-        return result;
+        return groupExecutions(capGroupOf.apply(jobName), jobName::equals, filter);
     }
 
-    /** The executions among these Jobs that left the queue, newest first. */
-    private List<ExecutionView> started(List<Job> jobs, Predicate<Job> filter) {
+    /**
+     * Some job names' executions within their cap group, built from one read of the group's Jobs: with two
+     * reads, a Job released in between would be in neither the started nor the queued part, and the dispatcher
+     * would count one slot too few.
+     */
+    private List<ExecutionView> groupExecutions(String capGroup, Predicate<String> ofJobName, Predicate<Job> filter) {
         List<ExecutionView> started = new ArrayList<>();
-        for (Job job : jobs) {
-            if (filter.test(job)) {
-                ExecutionView view = view(job);
-                if (view.status() != ExecutionStatus.Queued) {
-                    started.add(view);
-                }
+        List<Queued> queue = new ArrayList<>();
+        for (Job job : Informers.byIndex(informer, BY_CAP_GROUP, capGroup)) {
+            String jobName = label(job, Labels.JOB).orElse("");
+            if (UNFINISHED.test(job) && Boolean.TRUE.equals(job.getSpec().getSuspend())) {
+                queue.add(new Queued(jobName, view(job)));
+            } else if (ofJobName.test(jobName) && filter.test(job)) {
+                started.add(view(job));
             }
         }
         started.sort(QUEUE_ORDER.reversed());
-        return started;
-    }
-
-    /** A cap group's queue in release order, numbered from 1, whatever job names share it. */
-    private List<Queued> queue(String capGroup) {
-        List<Queued> queue = new ArrayList<>();
-        for (Job job : Informers.byIndex(informer, BY_CAP_GROUP, capGroup)) {
-            if (UNFINISHED.test(job) && Boolean.TRUE.equals(job.getSpec().getSuspend())) {
-                queue.add(new Queued(label(job, Labels.JOB).orElse(""), view(job)));
+        queue.sort(Comparator.comparing(Queued::view, QUEUE_ORDER));
+        List<ExecutionView> result = new ArrayList<>(started);
+        for (int i = 0; i < queue.size(); i++) {
+            if (ofJobName.test(queue.get(i).jobName())) {
+                result.add(queue.get(i).view().atPosition(i + 1));
             }
         }
-        queue.sort(Comparator.comparing(Queued::view, QUEUE_ORDER));
-        for (int i = 0; i < queue.size(); i++) {
-            queue.set(i, new Queued(queue.get(i).jobName(), queue.get(i).view().atPosition(i + 1)));
-        }
-        return queue;
+        return result;
     }
 
     private record Queued(String jobName, ExecutionView view) {
