@@ -13,6 +13,7 @@ import io.slimjobs.api.JobsApi;
 import io.slimjobs.api.Readiness;
 import io.slimjobs.config.JobsConfiguration;
 import io.slimjobs.config.JobsConfigurationLoader;
+import io.slimjobs.demo.EmbeddedCluster;
 import io.slimjobs.kube.ClusterConnection;
 import io.slimjobs.kube.JobFactory;
 import io.slimjobs.kube.JobIndex;
@@ -79,7 +80,7 @@ public class SlimJobsBeans implements CamelConfiguration {
         }
         JobsConfiguration configuration = loadConfiguration(context, env, embedded);
 
-        ClusterConnection cluster = embedded ? ClusterConnection.embedded(Duration.ofMillis(demoRunMillis))
+        ClusterConnection cluster = embedded ? EmbeddedCluster.demoConnection(Duration.ofMillis(demoRunMillis))
                 : ClusterConnection.configured(masterUrl, namespace, requestRetries);
         try {
             wire(context, configuration, cluster, embedded);

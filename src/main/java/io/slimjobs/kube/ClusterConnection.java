@@ -1,6 +1,5 @@
 package io.slimjobs.kube;
 
-import java.time.Duration;
 import java.util.Map;
 
 import io.fabric8.kubernetes.client.Config;
@@ -10,22 +9,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Kubernetes API SlimJobs works against: the one fabric8 finds (service account, `KUBECONFIG`,
- * `~/.kube/config`), an explicit master URL, or, where none is configured, an embedded demo cluster.
+ * The Kubernetes API SlimJobs works against, in the namespace it uses: the one fabric8 finds (service account,
+ * `KUBECONFIG`, `~/.kube/config`), an explicit master URL, or another source such as the embedded demo cluster.
  */
 public final class ClusterConnection implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterConnection.class);
-    private static final String EMBEDDED_NAMESPACE = "default";
 
     private final KubernetesClient client;
     private final String namespace;
-    private final EmbeddedCluster embedded;
+    /** Closes the client and whatever serves it. */
+    private final AutoCloseable owner;
 
-    private ClusterConnection(KubernetesClient client, String namespace, EmbeddedCluster embedded) {
+    private ClusterConnection(KubernetesClient client, String namespace, AutoCloseable owner) {
         this.client = client;
         this.namespace = namespace;
-        this.embedded = embedded;
+        this.owner = owner;
+    }
+
+    /** A connection whose client and server {@code owner} closes, as an in-process API server does. */
+    public static ClusterConnection of(KubernetesClient client, String namespace, AutoCloseable owner) {
+        return new ClusterConnection(client, namespace, owner);
     }
 
     /**
@@ -53,15 +57,7 @@ public final class ClusterConnection implements AutoCloseable {
         String effectiveNamespace = namespace != null && !namespace.isBlank() ? namespace
                 : client.getNamespace() != null ? client.getNamespace() : "default";
         LOG.info("Working in namespace {} of the Kubernetes API at {}", effectiveNamespace, client.getMasterUrl());
-        return new ClusterConnection(client, effectiveNamespace, null);
-    }
-
-    public static ClusterConnection embedded(Duration demoRunDuration) {
-        EmbeddedCluster cluster = EmbeddedCluster.start(EMBEDDED_NAMESPACE, demoRunDuration);
-        LOG.warn("*** No Kubernetes cluster is configured: running against an EMBEDDED DEMO CLUSTER at {}. Jobs do "
-                + "not really run; each one succeeds after {}. Set SLIMJOBS_EMBEDDED_CLUSTER=false to forbid this. ***",
-                cluster.masterUrl(), demoRunDuration);
-        return new ClusterConnection(cluster.client(), EMBEDDED_NAMESPACE, cluster);
+        return new ClusterConnection(client, effectiveNamespace, client);
     }
 
     public KubernetesClient client() {
@@ -74,10 +70,10 @@ public final class ClusterConnection implements AutoCloseable {
 
     @Override
     public void close() {
-        if (embedded != null) {
-            embedded.close();
-        } else {
-            client.close();
+        try {
+            owner.close();
+        } catch (Exception e) {
+            LOG.warn("Closing the connection to the Kubernetes API failed", e);
         }
     }
 }

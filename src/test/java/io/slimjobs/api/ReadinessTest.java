@@ -16,7 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.slimjobs.config.JobsConfigurationLoader;
-import io.slimjobs.kube.EmbeddedCluster;
+import io.slimjobs.demo.EmbeddedCluster;
 import io.slimjobs.kube.JobIndex;
 import io.slimjobs.kube.Labels;
 import io.slimjobs.kube.PodIndex;

@@ -15,7 +15,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.slimjobs.config.JobOverrides;
 import io.slimjobs.config.JobsConfiguration;
 import io.slimjobs.config.JobsConfigurationLoader;
-import io.slimjobs.kube.EmbeddedCluster;
+import io.slimjobs.demo.EmbeddedCluster;
 import io.slimjobs.kube.JobFactory;
 import io.slimjobs.kube.JobIndex;
 import io.slimjobs.kube.Labels;

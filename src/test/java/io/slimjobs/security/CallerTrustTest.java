@@ -25,7 +25,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodIP;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.slimjobs.kube.EmbeddedCluster;
+import io.slimjobs.demo.EmbeddedCluster;
 import io.slimjobs.kube.IpAddresses;
 import io.slimjobs.kube.PodIndex;
 

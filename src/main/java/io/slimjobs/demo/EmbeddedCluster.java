@@ -1,4 +1,4 @@
-package io.slimjobs.kube;
+package io.slimjobs.demo;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +12,9 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.slimjobs.kube.ClusterConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An in-process Kubernetes API (fabric8's mock server in CRUD mode) with a {@link SimulatedKubelet} that runs Jobs:
@@ -25,6 +28,9 @@ public final class EmbeddedCluster implements AutoCloseable {
      */
     private static final java.util.logging.Logger MOCK_SERVER_LOG =
             java.util.logging.Logger.getLogger(MockWebServer.class.getName());
+
+    private static final String DEMO_NAMESPACE = "default";
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedCluster.class);
 
     private final KubernetesMockServer server;
     private final KubernetesClient client;
@@ -65,6 +71,15 @@ public final class EmbeddedCluster implements AutoCloseable {
             server.destroy();
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
+    }
+
+    /** The demo's connection: an embedded cluster whose pods each succeed after {@code runDuration}. */
+    public static ClusterConnection demoConnection(Duration runDuration) {
+        EmbeddedCluster cluster = start(DEMO_NAMESPACE, runDuration);
+        LOG.warn("*** No Kubernetes cluster is configured: running against an EMBEDDED DEMO CLUSTER at {}. Jobs do "
+                + "not really run; each one succeeds after {}. Set SLIMJOBS_EMBEDDED_CLUSTER=false to forbid this. ***",
+                cluster.masterUrl(), runDuration);
+        return ClusterConnection.of(cluster.client(), DEMO_NAMESPACE, cluster);
     }
 
     public KubernetesClient client() {

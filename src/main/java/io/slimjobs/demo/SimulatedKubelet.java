@@ -1,4 +1,4 @@
-package io.slimjobs.kube;
+package io.slimjobs.demo;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -50,6 +50,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.slimjobs.kube.Labels;
 
 /**
  * Plays the Kubernetes Job controller, kubelet, TTL controller and garbage collector for one namespace of an API
