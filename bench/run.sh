@@ -15,6 +15,7 @@ JAR=target/slimjobs.jar
 STARTS=3                             # cold starts per profile; the last one also takes the load
 WARMUP=50 SEQ=500 CLIENTS=8 TOTAL=2000 LISTS=100
 RUN_MS=5000                          # SLIMJOBS_EMBEDDED_RUN_DURATION, the documented default
+RELAY_CAP=2 RELAYS=200 RELAY_RUN_MS=100   # dispatch latency: a job of that cap, that many short executions
 SMALL="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:MaxRAM=512m"
 WORK=$(mktemp -d)
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -45,17 +46,19 @@ free_port() {
   return 1
 }
 
-# Starts the service on a fresh port and waits for GET /ready; $1 = JAVA_TOOL_OPTIONS ("" for plain defaults).
-# An empty HOME and no KUBECONFIG/in-cluster variables make it start the embedded demo cluster with the sample job.
+# Starts the service on a fresh port and waits for GET /ready; $1 = JAVA_TOOL_OPTIONS ("" for plain defaults), then
+# optional VAR=value settings. An empty HOME and no KUBECONFIG/in-cluster variables make it start the embedded demo
+# cluster with the sample job.
 start() {
   local opts=() t0
-  [[ -z $1 ]] || opts=("JAVA_TOOL_OPTIONS=$1")
+  [[ -z $1 ]] || opts+=("JAVA_TOOL_OPTIONS=$1")
+  opts+=("SLIMJOBS_EMBEDDED_RUN_DURATION=$RUN_MS" "${@:2}")
   PORT=$(free_port)
   t0=$(date +%s%N)
   env -u KUBECONFIG -u KUBERNETES_SERVICE_HOST -u JAVA_TOOL_OPTIONS -u SLIMJOBS_CONFIG_FILE \
-      -u SlimFaas__JobsConfiguration -u SLIMFAAS_JOBS_CONFIGURATION "${opts[@]}" \
+      -u SlimFaas__JobsConfiguration -u SLIMFAAS_JOBS_CONFIGURATION \
       HOME="$(mktemp -d "$WORK/home.XXXX")" SLIMJOBS_HTTP_PORT="$PORT" CAMEL_SERVER_HOST=127.0.0.1 \
-      SLIMJOBS_EMBEDDED_CLUSTER=true SLIMJOBS_EMBEDDED_RUN_DURATION="$RUN_MS" \
+      SLIMJOBS_EMBEDDED_CLUSTER=true "${opts[@]}" \
       java -jar "$JAR" >"$WORK/service.log" 2>&1 &
   PID=$!
   until [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/ready") == 200 ]]; do
@@ -101,10 +104,20 @@ profile() {
   while read -r key value; do R[$name.$key]=$value; done <"$WORK/$name.load"
   stop
   echo "$name load:"; sed 's/^/  /' "$WORK/$name.load"
+
+  # Dispatch latency, on a fresh instance: a job of cap RELAY_CAP, RELAYS short executions queued at once.
+  start "$2" SLIMJOBS_EMBEDDED_RUN_DURATION="$RELAY_RUN_MS" SlimFaas__JobsConfiguration="$RELAY_JOB"
+  local api
+  api=$(grep -o 'EMBEDDED DEMO CLUSTER at [^ ]*' "$WORK/service.log" | awk '{ print $5 }' | sed 's/\.$//')
+  java bench/DispatchBench.java "$PORT" "$api" relay "$RELAY_CAP" "$RELAYS" >"$WORK/$name.dispatch"
+  stop
+  while read -r key value; do R[$name.$key]=$value; done <"$WORK/$name.dispatch"
+  echo "$name dispatch:"; sed 's/^/  /' "$WORK/$name.dispatch"
   echo "  rss_after_load_mib ${R[$name.rss_load]}, service cores busy during/after load" \
        "${R[$name.cpu_load]}/${R[$name.cpu_after]}, live heap ${R[$name.live]:-n/a} MiB"
 }
 
+RELAY_JOB='{"Configurations":{"relay":{"Image":"busybox:1.36","Visibility":"Public","NumberParallelJob":'"$RELAY_CAP"'}}}'
 profile default ""
 profile small "$SMALL"
 
@@ -136,6 +149,7 @@ TABLE=$(
   row "RSS after the load, MiB" '{rss_load}'
   row "live heap after a full GC, MiB" '{live}'
   row "service CPU, cores busy: during the load / 5 s after" '{cpu_load} / {cpu_after}'
+  row "dispatch latency, execution finished → next released: p50 / p90 / p99 / max, ms" '{dispatch_p50_ms} / {dispatch_p90_ms} / {dispatch_p99_ms} / {dispatch_max_ms} ({dispatch_count} releases)'
 )
 mkdir -p docs
 cat >docs/performance.md <<EOF
@@ -162,6 +176,11 @@ ${RUN_MS} ms). It does this for two JVM profiles: the JVM's defaults, and \`JAVA
   anything but 202); ${LISTS} \`GET /job/fibonacci\` once all $((WARMUP + SEQ + TOTAL)) executions exist.
 - **After the load**: RSS; the service's CPU use during the load and in the 5 s after it (in cores, from
   \`/proc/<pid>/stat\`); the live heap, from \`jcmd <pid> GC.class_histogram\` (which runs a full GC first).
+- **Dispatch latency**, on a fresh instance per profile, by \`bench/DispatchBench.java\`: a Public job \`relay\` with
+  \`NumberParallelJob: ${RELAY_CAP}\` whose executions run ${RELAY_RUN_MS} ms; ${RELAYS} triggers queued at once, while
+  a watch on the API server records when each Job is first seen released and first seen complete. The k-th
+  completion frees the slot the (${RELAY_CAP} + k)-th release takes; the latency is the time between the two on the
+  same watch, so the watch's own delay cancels out. Target: p99 under 20 ms.
 
 ## Machine
 
