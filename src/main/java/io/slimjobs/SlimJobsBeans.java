@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.slimjobs.api.HttpFallback;
@@ -21,12 +22,15 @@ import io.slimjobs.kube.KubeconfigFiles;
 import io.slimjobs.kube.PodIndex;
 import io.slimjobs.queue.CapGroups;
 import io.slimjobs.queue.Dispatcher;
+import io.slimjobs.queue.LeaderIdentity;
+import io.slimjobs.queue.LeaseLeadership;
 import io.slimjobs.security.CallerTrust;
 import io.slimjobs.trigger.TriggerSteps;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.support.ResourceHelper;
 
 /**
@@ -65,6 +69,14 @@ public class SlimJobsBeans implements CamelConfiguration {
     private long informerResyncMillis;
     @PropertyInject("slimjobs.image-pull-timeout")
     private long imagePullTimeoutMillis;
+    @PropertyInject("slimjobs.leader.lease-name")
+    private String leaseName;
+    @PropertyInject("slimjobs.leader.lease-duration")
+    private long leaseDurationMillis;
+    @PropertyInject("slimjobs.leader.renew-deadline")
+    private long renewDeadlineMillis;
+    @PropertyInject("slimjobs.leader.retry-period")
+    private long retryPeriodMillis;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -105,18 +117,36 @@ public class SlimJobsBeans implements CamelConfiguration {
         String trusted = embedded && trustedCidrs.isBlank() ? "127.0.0.0/8,::1" : trustedCidrs;
         CallerTrust callerTrust = new CallerTrust(trusted, trustedProxies, pods, trustPodIps);
 
+        LeaseLeadership leadership = new LeaseLeadership(cluster.client(), ns, leaseName,
+                LeaderIdentity.of(System.getenv()), Duration.ofMillis(leaseDurationMillis),
+                Duration.ofMillis(renewDeadlineMillis), Duration.ofMillis(retryPeriodMillis));
+
         Registry registry = context.getRegistry();
         registry.bind("kubernetesClient", cluster.client());
         // camel.metrics.enabled has already bound the registry its route metrics go to: share it, so that
         // /metrics serves them with SlimJobs' own; replacing it would leave them in a registry nobody scrapes
-        if (registry.lookupByNameAndType(METRICS_REGISTRY, PrometheusMeterRegistry.class) == null) {
-            registry.bind(METRICS_REGISTRY, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        PrometheusMeterRegistry metrics = registry.lookupByNameAndType(METRICS_REGISTRY, PrometheusMeterRegistry.class);
+        if (metrics == null) {
+            metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            registry.bind(METRICS_REGISTRY, metrics);
         }
+        Gauge.builder("slimjobs_leader", leadership, l -> l.leads() ? 1 : 0)
+                .description("1 on the replica that holds the Lease and dispatches, 0 elsewhere").register(metrics);
+        registry.bind("leadership", leadership);
         registry.bind("dispatcher", dispatcher);
         registry.bind("triggerSteps", new TriggerSteps(configuration, new JobFactory(ns, Clock.systemUTC()), jobs, ns));
         registry.bind("jobsApi", new JobsApi(configuration, jobs, callerTrust, cluster.client(), ns));
-        registry.bind("readiness", new Readiness(jobs, pods, dispatcher));
+        registry.bind("readiness", new Readiness(jobs, pods, dispatcher, leadership));
         context.addService(new SlimJobsRuntime(context, cluster, pods, jobs, dispatcher));
+        context.addService(leadership);
+        // on shutdown the Lease is given up first, before in-flight requests are waited for, so that another
+        // replica dispatches within seconds instead of after the Lease expires
+        context.addLifecycleStrategy(new LifecycleStrategySupport() {
+            @Override
+            public void onContextStopping(CamelContext stopping) {
+                leadership.stop();
+            }
+        });
         context.addStartupListener((ctx, alreadyStarted) -> HttpFallback.install(ctx, httpPort, maxBodySize));
     }
 

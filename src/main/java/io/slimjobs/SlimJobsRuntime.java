@@ -1,16 +1,20 @@
 package io.slimjobs;
 
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 
 import io.slimjobs.kube.ClusterConnection;
 import io.slimjobs.kube.JobIndex;
 import io.slimjobs.kube.PodIndex;
 import io.slimjobs.queue.Dispatcher;
+import io.slimjobs.queue.DispatcherRoutes;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.service.ServiceSupport;
 
-/** Starts the informers and the dispatcher with the Camel context, and stops them and the connection with it. */
+/**
+ * Starts the informers and wires the dispatcher to its routes with the Camel context, and stops them and the
+ * connection with it.
+ */
 final class SlimJobsRuntime extends ServiceSupport {
 
     private final CamelContext context;
@@ -18,7 +22,7 @@ final class SlimJobsRuntime extends ServiceSupport {
     private final PodIndex pods;
     private final JobIndex jobs;
     private final Dispatcher dispatcher;
-    private ExecutorService dispatcherThread;
+    private ProducerTemplate routes;
     private ScheduledExecutorService dispatcherTimer;
 
     SlimJobsRuntime(CamelContext context, ClusterConnection cluster, PodIndex pods, JobIndex jobs,
@@ -32,18 +36,20 @@ final class SlimJobsRuntime extends ServiceSupport {
 
     @Override
     protected void doStart() {
+        routes = context.createProducerTemplate();
+        dispatcherTimer = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "dispatcher-timer");
+        dispatcher.start(capGroup -> routes.sendBody(DispatcherRoutes.PASSES, capGroup),
+                execution -> routes.requestBody(DispatcherRoutes.RELEASES, execution, Boolean.class),
+                dispatcherTimer);
         pods.start();
         jobs.start();
-        dispatcherThread = context.getExecutorServiceManager().newSingleThreadExecutor(this, "dispatcher");
-        dispatcherTimer = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "dispatcher-timer");
-        dispatcher.start(dispatcherThread, dispatcherTimer);
     }
 
     @Override
-    protected void doStop() {
-        if (dispatcherThread != null) {
-            context.getExecutorServiceManager().shutdownNow(dispatcherThread);
+    protected void doStop() throws Exception {
+        if (dispatcherTimer != null) {
             context.getExecutorServiceManager().shutdownNow(dispatcherTimer);
+            routes.stop();
         }
         jobs.close();
         pods.close();

@@ -1,39 +1,47 @@
 package io.slimjobs.api;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 import io.slimjobs.kube.JobIndex;
 import io.slimjobs.kube.PodIndex;
 import io.slimjobs.queue.Dispatcher;
+import io.slimjobs.queue.LeaseLeadership;
 import org.apache.camel.Exchange;
 
 /**
  * Readiness: the informer caches that every answer is served from hold the cluster's state. Liveness: the
- * dispatcher still runs; a stopped one releases nothing any more, and only a restart brings it back.
+ * dispatcher still runs; a stopped one releases nothing any more, and only a restart brings it back. Both are this
+ * replica's own: readiness also says whether it is the leader, but every replica serves the API.
  */
 public final class Readiness {
 
     private final JobIndex jobs;
     private final PodIndex pods;
     private final Dispatcher dispatcher;
+    private final LeaseLeadership leadership;
 
-    public Readiness(JobIndex jobs, PodIndex pods, Dispatcher dispatcher) {
+    public Readiness(JobIndex jobs, PodIndex pods, Dispatcher dispatcher, LeaseLeadership leadership) {
         this.jobs = jobs;
         this.pods = pods;
         this.dispatcher = dispatcher;
+        this.leadership = leadership;
     }
 
-    public Map<String, String> check(Exchange exchange) {
+    /** `{"status": "UP"|"DOWN", "Leader": true|false}`, with a `message` when the dispatcher stopped. */
+    public Map<String, Object> check(Exchange exchange) {
         Optional<String> problem = dispatcherStopped();
-        if (problem.isEmpty() && !(jobs.hasSynced() && pods.hasSynced())) {
-            return answer(exchange, Map.of("status", "DOWN"));
-        }
-        return answer(exchange, problem);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", problem.isEmpty() && jobs.hasSynced() && pods.hasSynced() ? "UP" : "DOWN");
+        problem.ifPresent(message -> body.put("message", message));
+        body.put("Leader", leadership.leads());
+        return answer(exchange, body);
     }
 
     public Map<String, String> live(Exchange exchange) {
-        return answer(exchange, dispatcherStopped());
+        return answer(exchange, dispatcherStopped().map(message -> Map.of("status", "DOWN", "message", message))
+                .orElse(Map.of("status", "UP")));
     }
 
     private Optional<String> dispatcherStopped() {
@@ -41,12 +49,7 @@ public final class Readiness {
                 + "); no queued execution is released until SlimJobs restarts");
     }
 
-    private static Map<String, String> answer(Exchange exchange, Optional<String> problem) {
-        return answer(exchange, problem.map(message -> Map.of("status", "DOWN", "message", message))
-                .orElse(Map.of("status", "UP")));
-    }
-
-    private static Map<String, String> answer(Exchange exchange, Map<String, String> body) {
+    private static <T extends Map<String, ?>> T answer(Exchange exchange, T body) {
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, "UP".equals(body.get("status")) ? 200 : 503);
         return body;
     }

@@ -8,12 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -32,9 +31,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Admits queued executions: per cap group (see {@link CapGroups}), releases the oldest suspended Jobs while fewer
  * than `NumberParallelJob` executions are pending, running or waiting for their image, and fails those whose image
- * could not be pulled within the image-pull timeout. One loop reconciles cap groups taken from a deduplicating
- * queue fed by Job and pod events, its own timed re-checks and a periodic resync; each pass reads state from the
- * {@link JobIndex} only, so it is level-triggered and safe to run twice.
+ * could not be pulled within the image-pull timeout. Job and pod events, its own timed re-checks, a periodic resync
+ * and a new leader's takeover ask for passes over cap groups; the routes in {@link DispatcherRoutes} carry those
+ * requests to one consumer, on the leader only, and carry each release through a rate limit. Each pass reads state
+ * from the {@link JobIndex} only, so it is level-triggered and safe to run twice.
  */
 public final class Dispatcher {
 
@@ -47,7 +47,7 @@ public final class Dispatcher {
     private final CapGroups capGroups;
     private final Clock clock;
     private final Duration imagePullTimeout;
-    private final BlockingQueue<String> pending = new LinkedBlockingQueue<>();
+    /** Cap groups whose pass is asked for and not yet begun: a burst of events costs one pass. */
     private final Set<String> pendingGroups = ConcurrentHashMap.newKeySet();
     /**
      * Executions released but not yet seen unsuspended in the cache, by cap group: counted as active so that
@@ -56,6 +56,8 @@ public final class Dispatcher {
     private final Map<String, Set<String>> assumed = new ConcurrentHashMap<>();
     /** The timed re-check each cap group has scheduled: when it is due. No event marks an image-pull timeout. */
     private final Map<String, Instant> recheckAt = new ConcurrentHashMap<>();
+    private Consumer<String> passRequests;
+    private Predicate<ExecutionView> releases;
     private ScheduledExecutorService timer;
     private volatile Throwable stoppedBy;
 
@@ -76,7 +78,7 @@ public final class Dispatcher {
 
     private void enqueueGroup(String capGroup) {
         if (pendingGroups.add(capGroup)) {
-            pending.add(capGroup);
+            passRequests.accept(capGroup);
         }
     }
 
@@ -85,31 +87,48 @@ public final class Dispatcher {
         jobs.capGroups().forEach(this::enqueueGroup);
     }
 
-    /** Runs the loop on {@code loop}; {@code timer} fires the re-checks that no event would trigger. */
-    public void start(ExecutorService loop, ScheduledExecutorService timer) {
-        this.timer = timer;
-        loop.submit(this::run);
+    /**
+     * A new leader's first step: what is active comes from the cluster, never from an earlier leadership's memory
+     * (its releases in flight, its requests for passes that a stopped consumer may have dropped).
+     */
+    public void takeOver() {
+        assumed.clear();
+        pendingGroups.clear();
+        resyncAll();
     }
 
-    /** What ended the loop, if anything but a shutdown did: nothing is released any more. */
+    /**
+     * Wires the plumbing: {@code passRequests} carries a cap group to {@link #pass}, {@code releases} carries a
+     * release decided to {@link #releaseNow} (answering whether it went out), and {@code timer} fires the re-checks
+     * that no event would trigger.
+     */
+    public void start(Consumer<String> passRequests, Predicate<ExecutionView> releases,
+                      ScheduledExecutorService timer) {
+        this.passRequests = passRequests;
+        this.releases = releases;
+        this.timer = timer;
+    }
+
+    /** What ended dispatching, if anything but a shutdown did: nothing is released any more. */
     public Optional<Throwable> stoppedBy() {
         return Optional.ofNullable(stoppedBy);
     }
 
-    private void run() {
+    /** A request for a pass leaves the queue: the next event about its cap group asks again. */
+    public void dequeued(String capGroup) {
+        pendingGroups.remove(capGroup);
+    }
+
+    /** One pass over a cap group; passes run one at a time, on the leader only. */
+    public void pass(String capGroup) {
+        if (stoppedBy != null) {
+            return;
+        }
         try {
-            while (!Thread.currentThread().isInterrupted()) {
-                String capGroup = pending.take();
-                pendingGroups.remove(capGroup);
-                try {
-                    reconcile(capGroup);
-                } catch (RuntimeException e) {
-                    LOG.error("Dispatch of {} failed; the next event or resync retries it", capGroup, e);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Throwable e) {
+            reconcile(capGroup);
+        } catch (RuntimeException e) {
+            LOG.error("Dispatch of {} failed; the next event or resync retries it", capGroup, e);
+        } catch (Error e) {
             // An Error leaves nobody to release executions: readiness and liveness report it from here.
             stoppedBy = e;
             LOG.error("The dispatcher stopped; no queued execution is released until SlimJobs restarts", e);
@@ -151,7 +170,19 @@ public final class Dispatcher {
         return assumed.keySet();
     }
 
+    /** Hands a release decided to the rate-limited release route: true when it went out. */
     private boolean release(ExecutionView execution) {
+        try {
+            return releases.test(execution);
+        } catch (RuntimeException e) {
+            LOG.error("Execution {} ({}) could not be released; the next resync retries it", execution.id(),
+                    execution.name(), e);
+            return false;
+        }
+    }
+
+    /** Unsuspends the Job; the release route calls it once the rate limit lets it through, on the leader only. */
+    public boolean releaseNow(ExecutionView execution) {
         try {
             client.batch().v1().jobs().inNamespace(namespace).withName(execution.name())
                     .patch(PatchContext.of(PatchType.JSON_MERGE), RELEASE_PATCH);
@@ -159,9 +190,10 @@ public final class Dispatcher {
             return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {
-                LOG.debug("Execution {} was deleted before its release", execution.id());
+                LOG.debug("Execution {} ({}) was deleted before its release", execution.id(), execution.name());
             } else {
-                LOG.error("Execution {} could not be released; the next resync retries it", execution.id(), e);
+                LOG.error("Execution {} ({}) could not be released; the next resync retries it", execution.id(),
+                        execution.name(), e);
             }
             return false;
         }

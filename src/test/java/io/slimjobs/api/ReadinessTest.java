@@ -22,6 +22,7 @@ import io.slimjobs.kube.Labels;
 import io.slimjobs.kube.PodIndex;
 import io.slimjobs.queue.CapGroups;
 import io.slimjobs.queue.Dispatcher;
+import io.slimjobs.queue.LeaseLeadership;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -38,8 +39,8 @@ class ReadinessTest {
             JobIndex jobs = new JobIndex(cluster.client(), NAMESPACE, 0, pods, name -> name);
             Exchange exchange = exchange();
 
-            assertEquals(Map.of("status", "DOWN"), new Readiness(jobs, pods, dispatcher(cluster, jobs, Clock.systemUTC()))
-                    .check(exchange));
+            assertEquals(Map.of("status", "DOWN", "Leader", false), new Readiness(jobs, pods,
+                    dispatcher(cluster, jobs, Clock.systemUTC()), notLeading(cluster)).check(exchange));
             assertEquals(503, exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
         }
     }
@@ -55,8 +56,11 @@ class ReadinessTest {
             jobs.onChange(dispatcher::enqueue);
             pods.start();
             jobs.start();
-            Readiness readiness = new Readiness(jobs, pods, dispatcher);
-            dispatcher.start(loop, timer);
+            Readiness readiness = new Readiness(jobs, pods, dispatcher, notLeading(cluster));
+            dispatcher.start(capGroup -> loop.submit(() -> {
+                dispatcher.dequeued(capGroup);
+                dispatcher.pass(capGroup);
+            }), dispatcher::releaseNow, timer);
             awaitUntil("caches synced", () -> jobs.hasSynced() && pods.hasSynced());
             assertEquals(Map.of("status", "UP"), readiness.live(exchange()));
 
@@ -68,10 +72,10 @@ class ReadinessTest {
             awaitUntil("dispatcher stopped", () -> dispatcher.stoppedBy().isPresent());
 
             Exchange ready = exchange();
-            Map<String, String> answer = readiness.check(ready);
+            Map<String, Object> answer = readiness.check(ready);
             assertEquals("DOWN", answer.get("status"));
-            assertTrue(answer.get("message").contains("dispatcher stopped")
-                    && answer.get("message").contains("clock broke"), answer.get("message"));
+            assertTrue(answer.get("message").toString().contains("dispatcher stopped")
+                    && answer.get("message").toString().contains("clock broke"), answer::toString);
             assertEquals(503, ready.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
             Exchange liveness = exchange();
             assertEquals("DOWN", readiness.live(liveness).get("status"));
@@ -106,6 +110,12 @@ class ReadinessTest {
         var configuration = JobsConfigurationLoader.builtInDefault();
         return new Dispatcher(cluster.client(), NAMESPACE, jobs, new CapGroups(configuration), clock,
                 Duration.ofMinutes(5));
+    }
+
+    /** A replica that has not joined the election: it never leads. */
+    private static LeaseLeadership notLeading(EmbeddedCluster cluster) {
+        return new LeaseLeadership(cluster.client(), NAMESPACE, "slimjobs-leader", "replica-1",
+                Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2));
     }
 
     private static Exchange exchange() {

@@ -56,6 +56,7 @@ class ReleasesInFlightTest {
             jobs.close();
             Dispatcher dispatcher = new Dispatcher(client, NAMESPACE, jobs, capGroups, Clock.systemUTC(),
                     Duration.ofMinutes(5));
+            dispatcher.start(capGroup -> { }, dispatcher::releaseNow, null);
 
             // The first execution is away when the first pass tries it (404), so that pass releases the second ...
             delete(client, queued.get(0));
