@@ -9,12 +9,13 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.slimjobs.SlimJobsTestSupport;
 import io.slimjobs.kube.Labels;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * A queued execution starts only once every Deployment or StatefulSet it depends on has its minimum of ready
  * replicas; until then it is listed with a Reason that names what it waits for, and keeps its place in the queue.
- * The dispatcher's resync is an hour here: every release below is driven by events.
+ * The dispatcher's resync is stopped here: every release below is driven by events.
  */
 class DependsOnGateTest extends SlimJobsTestSupport {
 
@@ -26,6 +27,7 @@ class DependsOnGateTest extends SlimJobsTestSupport {
                                 "DependsOn": ["api"]},
                   "needs-db": {"Image": "busybox:1.36", "Visibility": "Public", "NumberParallelJob": 3,
                                "DependsOn": ["db"]},
+                  "marker": {"Image": "busybox:1.36", "Visibility": "Public", "NumberParallelJob": 100},
                   "Default": {"Image": "busybox:1.36", "Visibility": "Public", "NumberParallelJob": 3}
                 }}
                 """;
@@ -34,6 +36,12 @@ class DependsOnGateTest extends SlimJobsTestSupport {
     @Override
     protected Map<String, String> properties() {
         return Map.of("slimjobs.dispatcher.resync-interval", "3600000");
+    }
+
+    /** Its timer fires once soon after startup whatever its period: stopped, it cannot release anything here. */
+    @BeforeEach
+    void withoutResync() throws Exception {
+        context.getRouteController().stopRoute("dispatcher-resync");
     }
 
     private String reasonOf(String jobName, String id) {
@@ -45,8 +53,15 @@ class DependsOnGateTest extends SlimJobsTestSupport {
         awaitUntil(id + " released", () -> !statusOf(jobName, id).equals("Queued"));
     }
 
+    /**
+     * Waits until the execution is listed with that reason, then until the dispatcher has weighed it: its passes run
+     * one at a time in the order they were asked for, so once a `marker` triggered now is released, the pass the
+     * execution's own events asked for is done, and it must still be queued.
+     */
     private void awaitWaiting(String jobName, String id, String reason) {
         awaitUntil(id + " waits: " + reason, () -> reason.equals(reasonOf(jobName, id)));
+        String marker = trigger("marker", "");
+        awaitUntil("the dispatcher caught up", () -> !statusOf("marker", marker).equals("Queued"));
         assertEquals("Queued", statusOf(jobName, id));
     }
 
