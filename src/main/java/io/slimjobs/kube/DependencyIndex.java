@@ -1,6 +1,8 @@
 package io.slimjobs.kube;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -93,9 +95,17 @@ public final class DependencyIndex implements AutoCloseable {
                 annotations(statefulSet), statefulSet.getMetadata().getResourceVersion());
     }
 
+    /** Its annotations; a key holding null counts as absent (fabric8's mock keeps a key a merge patch nulled). */
     private static Map<String, String> annotations(HasMetadata object) {
-        Map<String, String> annotations = object.getMetadata().getAnnotations();
-        return annotations == null ? Map.of() : Map.copyOf(annotations);
+        Map<String, String> annotations = new HashMap<>();
+        if (object.getMetadata().getAnnotations() != null) {
+            object.getMetadata().getAnnotations().forEach((key, value) -> {
+                if (value != null) {
+                    annotations.put(key, value);
+                }
+            });
+        }
+        return Collections.unmodifiableMap(annotations);
     }
 
     /** An unset `spec.replicas` means 1, as the API server defaults it. */

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
@@ -57,14 +59,14 @@ final class DependencyScaler {
     }
 
     /**
-     * Marks, then scales: a crash in between leaves a mark whose replicas differ from the object's, which is then
-     * forgotten; the other order could leave a woken object nobody puts back to sleep.
+     * Scales, then marks, and on the way down unmarks, then scales: each step is one event, and the states in
+     * between (up without a mark) never make a pass scale anything. A crash in between leaves the dependency up and
+     * unmarked, which SlimJobs then leaves alone: it never scales down what it cannot prove it woke.
      */
     private void wake(Dependency dependency, ExecutionView execution) {
         int replicas = dependency.wakeReplicas();
         try {
-            mark(dependency, new WakeMark(replicas, null));
-            scale(dependency, replicas, null);
+            mark(dependency, new WakeMark(replicas, null), scale(dependency, replicas, null));
             LOG.info("Execution {} ({}) needs {} {}, which was at 0 replicas: scaled up to {}", execution.id(),
                     execution.name(), dependency.kind(), dependency.name(), replicas);
         } catch (KubernetesClientException e) {
@@ -88,8 +90,11 @@ final class DependencyScaler {
                     next = due;
                 }
             } catch (KubernetesClientException e) {
-                LOG.warn("{} {} could not be put back to sleep; the next pass retries: {}", dependency.kind(),
-                        dependency.name(), e.getMessage());
+                // a 409: the object changed since this pass read it, and that change's event brings the next pass
+                if (e.getCode() != 409) {
+                    LOG.warn("{} {} could not be put back to sleep; the next pass retries: {}", dependency.kind(),
+                            dependency.name(), e.getMessage());
+                }
             }
         }
         return Optional.ofNullable(next);
@@ -97,7 +102,7 @@ final class DependencyScaler {
 
     private Instant sleepIfIdle(Dependency dependency, WakeMark mark, Instant now) {
         if (dependency.replicas() != mark.replicas()) {
-            mark(dependency, null);
+            mark(dependency, null, dependency.resourceVersion());
             LOG.info("{} {} was scaled to {} replicas by someone else since SlimJobs woke it to {}: SlimJobs will "
                     + "not scale it down", dependency.kind(), dependency.name(), dependency.replicas(), mark.replicas());
             return null;
@@ -105,42 +110,55 @@ final class DependencyScaler {
         boolean needed = !jobs.jobNamesDependingOn(dependency.name()).isEmpty();
         if (needed) {
             if (mark.lastNeeded() != null) {
-                mark(dependency, mark.neededUntil(null));
+                mark(dependency, mark.neededUntil(null), dependency.resourceVersion());
             }
             return null;
         }
         if (mark.lastNeeded() == null) {
-            mark(dependency, mark.neededUntil(now));
+            mark(dependency, mark.neededUntil(now), dependency.resourceVersion());
             return now.plus(dependency.idleDelay());
         }
         Instant due = mark.lastNeeded().plus(dependency.idleDelay());
         if (now.isBefore(due)) {
             return due;
         }
-        // conditional on the version read: a person scaling it meanwhile makes this a 409, and the next pass sees it
-        scale(dependency, 0, dependency.resourceVersion());
-        mark(dependency, null);
+        // conditional on the version unmarked: a person scaling it meanwhile makes this a 409, and it stays up
+        scale(dependency, 0, mark(dependency, null, dependency.resourceVersion()));
         LOG.info("{} {} scaled back to 0: no execution has needed it since {}", dependency.kind(), dependency.name(),
                 mark.lastNeeded());
         return null;
     }
 
-    private void mark(Dependency dependency, WakeMark mark) {
-        Map<String, Object> annotations = new HashMap<>();
-        annotations.put(Labels.WOKEN, mark == null ? null : mark.toAnnotation());
-        object(dependency).patch(MERGE, json(Map.of("metadata", Map.of("annotations", annotations))));
+    /**
+     * Writes the mark, or removes it ({@code null}: a merge patch deletes a key set to null), conditional on the
+     * version the decision was taken on, so that it never lands on a state that was not weighed.
+     *
+     * @return the object's version after the write
+     */
+    private String mark(Dependency dependency, WakeMark mark, String resourceVersion) {
+        ObjectNode patch = Json.MAPPER.createObjectNode();
+        ObjectNode metadata = patch.putObject("metadata");
+        metadata.put("resourceVersion", resourceVersion);
+        ObjectNode annotations = metadata.putObject("annotations");
+        if (mark == null) {
+            annotations.putNull(Labels.WOKEN);
+        } else {
+            annotations.put(Labels.WOKEN, mark.toAnnotation());
+        }
+        return object(dependency).patch(MERGE, patch.toString()).getMetadata().getResourceVersion();
     }
 
-    private void scale(Dependency dependency, int replicas, String resourceVersion) {
+    /** Sets the replicas through the scale subresource, conditional on a version if one is given; returns the new one. */
+    private String scale(Dependency dependency, int replicas, String resourceVersion) {
         Map<String, Object> patch = new HashMap<>();
         patch.put("spec", Map.of("replicas", replicas));
         if (resourceVersion != null) {
             patch.put("metadata", Map.of("resourceVersion", resourceVersion));
         }
-        object(dependency).subresource("scale").patch(MERGE, json(patch));
+        return object(dependency).subresource("scale").patch(MERGE, json(patch)).getMetadata().getResourceVersion();
     }
 
-    private Resource<?> object(Dependency dependency) {
+    private Resource<? extends HasMetadata> object(Dependency dependency) {
         return dependency.kind() == Dependency.Kind.DEPLOYMENT
                 ? client.apps().deployments().inNamespace(namespace).withName(dependency.name())
                 : client.apps().statefulSets().inNamespace(namespace).withName(dependency.name());

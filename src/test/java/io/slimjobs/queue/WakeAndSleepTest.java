@@ -1,0 +1,171 @@
+package io.slimjobs.queue;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.slimjobs.SlimJobsTestSupport;
+import io.slimjobs.config.JobsConfigurationLoader;
+import io.slimjobs.kube.DependencyIndex;
+import io.slimjobs.kube.JobIndex;
+import io.slimjobs.kube.Labels;
+import io.slimjobs.kube.PodIndex;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A dependency at 0 replicas that opts in is woken while executions need it and put back to 0 once the last one
+ * finished and its idle delay passed, only if SlimJobs woke it and nobody scaled it since.
+ */
+class WakeAndSleepTest extends SlimJobsTestSupport {
+
+    private static final Map<String, String> WAKES = Map.of(Labels.WAKE_ON_DEMAND, "true");
+
+    @Override
+    protected String jobsConfiguration() {
+        return """
+                {"Configurations": {
+                  "needs-sleepy": {"Image": "busybox:1.36", "Visibility": "Public", "NumberParallelJob": 5,
+                                   "DependsOn": ["sleepy"]},
+                  "marker": {"Image": "busybox:1.36", "Visibility": "Public", "NumberParallelJob": 100},
+                  "Default": {"Image": "busybox:1.36", "Visibility": "Public", "NumberParallelJob": 5}
+                }}
+                """;
+    }
+
+    private Deployment deployment(String name) {
+        return kube().apps().deployments().inNamespace(namespace).withName(name).get();
+    }
+
+    private int replicasOf(String name) {
+        return deployment(name).getSpec().getReplicas();
+    }
+
+    private String wakeMarkOf(String name) {
+        return deployment(name).getMetadata().getAnnotations().get(Labels.WOKEN);
+    }
+
+    private void awaitRunning(String jobName, String id) {
+        awaitUntil(id + " running", () -> statusOf(jobName, id).equals("Running"));
+    }
+
+    private void finish(String id) {
+        kubelet().succeed(jobOf(id).getMetadata().getName());
+    }
+
+    /** Once a `marker` triggered now is released, every dispatcher pass asked for before is done. */
+    private void awaitDispatcherCaughtUp() {
+        String marker = trigger("marker", "");
+        awaitUntil("the dispatcher caught up", () -> !statusOf("marker", marker).equals("Queued"));
+    }
+
+    @Test
+    void should_wake_only_a_dependency_that_opts_in() {
+        createDeployment("lazy", 0, Map.of());
+        createDeployment("sleepy", 0, Map.of(Labels.WAKE_ON_DEMAND, "true", Labels.WAKE_REPLICAS, "2"));
+        String waitsForLazy = trigger("other", "{\"DependsOn\": [\"lazy\"]}");
+        String wakesSleepy = trigger("needs-sleepy", "");
+
+        awaitRunning("needs-sleepy", wakesSleepy);
+        assertEquals(2, replicasOf("sleepy"));
+        assertEquals("{\"replicas\":2}", wakeMarkOf("sleepy"));
+        awaitDispatcherCaughtUp();
+        assertEquals("Queued", statusOf("other", waitsForLazy));
+        assertEquals("deployment lazy is scaled to 0 replicas and does not opt in to waking (annotation "
+                + "slimjobs.io/wake-on-demand: \"true\")", listed("other", waitsForLazy).get("Reason").asText());
+        assertEquals(0, replicasOf("lazy"));
+        assertNull(deployment("lazy").getMetadata().getAnnotations().get(Labels.WOKEN));
+    }
+
+    @Test
+    void should_put_back_to_sleep_only_what_it_woke_once_its_idle_delay_has_passed() {
+        createDeployment("sleepy", 0, Map.of(Labels.WAKE_ON_DEMAND, "true", Labels.IDLE_SECONDS, "1"));
+        createDeployment("awake", 1, Map.of(Labels.WAKE_ON_DEMAND, "true", Labels.IDLE_SECONDS, "0"));
+        String id = trigger("needs-sleepy", "{\"DependsOn\": [\"sleepy\", \"awake\"]}");
+        awaitRunning("needs-sleepy", id);
+        assertEquals(1, replicasOf("sleepy"));
+
+        Instant finished = Instant.now();
+        finish(id);
+        awaitUntil("sleepy back to 0", () -> replicasOf("sleepy") == 0);
+        assertTrue(!Instant.now().isBefore(finished.plusSeconds(1)), "not before its idle delay");
+        assertNull(wakeMarkOf("sleepy"));
+        assertEquals(1, replicasOf("awake"), "SlimJobs did not wake it, so it leaves it up");
+    }
+
+    @Test
+    void should_keep_it_awake_while_another_execution_needs_it() {
+        createDeployment("sleepy", 0, Map.of(Labels.WAKE_ON_DEMAND, "true", Labels.IDLE_SECONDS, "0"));
+        String first = trigger("needs-sleepy", "");
+        String second = trigger("needs-sleepy", "");
+        awaitRunning("needs-sleepy", first);
+        awaitRunning("needs-sleepy", second);
+
+        finish(first);
+        awaitUntil(first + " finished", () -> statusOf("needs-sleepy", first).equals("Succeeded"));
+        awaitDispatcherCaughtUp();
+        assertEquals(1, replicasOf("sleepy"), "the second execution still needs it");
+
+        finish(second);
+        awaitUntil("sleepy back to 0", () -> replicasOf("sleepy") == 0);
+    }
+
+    @Test
+    void should_leave_up_what_a_person_scaled_after_SlimJobs_woke_it() {
+        createDeployment("sleepy", 0, Map.of(Labels.WAKE_ON_DEMAND, "true", Labels.IDLE_SECONDS, "0"));
+        String id = trigger("needs-sleepy", "");
+        awaitRunning("needs-sleepy", id);
+
+        kube().apps().deployments().inNamespace(namespace).withName("sleepy").scale(3);
+        awaitUntil("the wake mark forgotten", () -> wakeMarkOf("sleepy") == null);
+        finish(id);
+        awaitUntil(id + " finished", () -> statusOf("needs-sleepy", id).equals("Succeeded"));
+        awaitDispatcherCaughtUp();
+        assertEquals(3, replicasOf("sleepy"));
+    }
+
+    /** The wake mark lives on the object: a SlimJobs started after the wake, on the same API server, sleeps it. */
+    @Test
+    void should_put_it_back_to_sleep_after_a_restart_between_wake_and_sleep() throws Exception {
+        createDeployment("sleepy", 0, Map.of(Labels.WAKE_ON_DEMAND, "true", Labels.IDLE_SECONDS, "1"));
+        String id = trigger("needs-sleepy", "");
+        awaitRunning("needs-sleepy", id);
+        context.stop();
+        finish(id);
+
+        var configuration = JobsConfigurationLoader.parse(new JobsConfigurationLoader.Source("test",
+                jobsConfiguration()));
+        CapGroups capGroups = new CapGroups(configuration);
+        PodIndex pods = new PodIndex(kube(), namespace, 0);
+        DependencyIndex dependencies = new DependencyIndex(kube(), namespace, 0);
+        JobIndex jobs = new JobIndex(kube(), namespace, 0, pods, capGroups::of, dependencies);
+        Dispatcher restarted = new Dispatcher(kube(), namespace, jobs, capGroups, Clock.systemUTC(),
+                Duration.ofMinutes(5), dependencies);
+        jobs.onChange(restarted::enqueue);
+        dependencies.onChange(restarted::dependencyChanged);
+        ExecutorService loop = Executors.newSingleThreadExecutor();
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        try {
+            dependencies.start();
+            pods.start();
+            jobs.start();
+            restarted.start(loop, timer);
+            awaitUntil("sleepy back to 0", () -> replicasOf("sleepy") == 0);
+            assertNull(wakeMarkOf("sleepy"));
+        } finally {
+            loop.shutdownNow();
+            timer.shutdownNow();
+            jobs.close();
+            pods.close();
+            dependencies.close();
+        }
+    }
+}
