@@ -4,15 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.slimjobs.LogCapture;
 import io.slimjobs.SlimJobsTestSupport;
 import io.slimjobs.kube.Labels;
 import org.junit.jupiter.api.BeforeEach;
@@ -167,11 +163,7 @@ class DependsOnGateTest extends SlimJobsTestSupport {
 
     @Test
     void should_log_why_an_execution_waits_once_per_reason_not_on_every_pass() {
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream original = System.err;
-        // slf4j-simple writes to whatever System.err is at the time of each line
-        System.setErr(new PrintStream(new TeeOutputStream(original, captured), true));
-        try {
+        try (LogCapture log = LogCapture.start()) {
             String id = trigger("other", "{\"DependsOn\": [\"ghost\"]}");
             awaitWaiting("other", id, "no deployment or statefulset named ghost");
             trigger("other", "");
@@ -183,39 +175,12 @@ class DependsOnGateTest extends SlimJobsTestSupport {
             trigger("other", "");
             awaitWaiting("other", id, "waiting for deployment ghost: 0/1 ready");
 
-            List<String> lines = captured.toString(StandardCharsets.UTF_8).lines()
-                    .filter(line -> line.contains("Execution " + id + " (")
-                            && line.contains("stays queued")).toList();
+            List<String> lines = log.lines().stream()
+                    .filter(line -> line.contains("Execution " + id + " (") && line.contains("stays queued")).toList();
             assertEquals(2, lines.size(), () -> "one line per reason: " + lines);
             assertTrue(lines.get(0).contains("INFO") && lines.get(0).contains(jobOf(id).getMetadata().getName())
                     && lines.get(0).endsWith("no deployment or statefulset named ghost"), lines.get(0));
             assertTrue(lines.get(1).endsWith("waiting for deployment ghost: 0/1 ready"), lines.get(1));
-        } finally {
-            System.setErr(original);
-        }
-    }
-
-    /** Writes to two streams. */
-    private static final class TeeOutputStream extends OutputStream {
-
-        private final OutputStream first;
-        private final OutputStream second;
-
-        TeeOutputStream(OutputStream first, OutputStream second) {
-            this.first = first;
-            this.second = second;
-        }
-
-        @Override
-        public synchronized void write(int b) throws IOException {
-            first.write(b);
-            second.write(b);
-        }
-
-        @Override
-        public synchronized void write(byte[] bytes, int offset, int length) throws IOException {
-            first.write(bytes, offset, length);
-            second.write(bytes, offset, length);
         }
     }
 }
