@@ -131,7 +131,8 @@ public final class SimulatedKubelet implements AutoCloseable {
             informers.add(client.batch().v1().jobs().inNamespace(namespace)
                     .withLabelSelector(Labels.MANAGED_SELECTOR)
                     .inform(handler(job -> job.getMetadata().getName()), 0));
-            informers.add(client.apps().deployments().inNamespace(namespace).inform(workloadHandler(Kind.DEPLOYMENT), 0));
+            informers.add(client.apps().deployments().inNamespace(namespace)
+                    .inform(workloadHandler(Kind.DEPLOYMENT), 0));
             informers.add(client.apps().statefulSets().inNamespace(namespace)
                     .inform(workloadHandler(Kind.STATEFUL_SET), 0));
             informers.add(client.pods().inNamespace(namespace)

@@ -47,7 +47,10 @@ public record Dependency(Kind kind, String name, int replicas, int readyReplicas
         return "true".equalsIgnoreCase(annotations.get(Labels.WAKE_ON_DEMAND));
     }
 
-    /** Replicas to wake to: `slimjobs.io/wake-replicas`, else SlimFaas' `ReplicasAtStart`, else 1; at least minReady. */
+    /**
+     * Replicas to wake to: `slimjobs.io/wake-replicas`, else SlimFaas' `ReplicasAtStart`, else 1; never fewer than
+     * {@link #minReady}, or the executions that woke it would wait for ever.
+     */
     public int wakeReplicas() {
         return Math.max(minReady(),
                 number(Labels.WAKE_REPLICAS).or(() -> number(Labels.SLIMFAAS_REPLICAS_AT_START)).orElse(1));

@@ -16,12 +16,16 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Deployments and StatefulSets of the namespace, read from informer caches: whether the dependencies of an
  * execution are ready, and which ones SlimJobs woke.
  */
 public final class DependencyIndex implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DependencyIndex.class);
 
     private final String namespace;
     private final SharedIndexInformer<Deployment> deployments;
@@ -40,10 +44,18 @@ public final class DependencyIndex implements AutoCloseable {
         statefulSets.addEventHandler(Informers.onChange(byName, byName));
     }
 
-    /** Starts both informers; completes once both caches hold the namespace's objects. */
+    /**
+     * Starts both informers; completes once both caches hold the namespace's objects. A failure is logged: until
+     * they can be read, every execution with a DependsOn stays queued and says so.
+     */
     public CompletableFuture<Void> start() {
         return CompletableFuture.allOf(deployments.start().toCompletableFuture(),
-                statefulSets.start().toCompletableFuture());
+                statefulSets.start().toCompletableFuture()).whenComplete((synced, failure) -> {
+                    if (failure != null) {
+                        LOG.error("The Deployments and StatefulSets of namespace {} cannot be read; executions with a "
+                                + "DependsOn stay queued until they can", namespace, failure);
+                    }
+                });
     }
 
     public boolean hasSynced() {

@@ -104,7 +104,8 @@ final class DependencyScaler {
         if (dependency.replicas() != mark.replicas()) {
             mark(dependency, null, dependency.resourceVersion());
             LOG.info("{} {} was scaled to {} replicas by someone else since SlimJobs woke it to {}: SlimJobs will "
-                    + "not scale it down", dependency.kind(), dependency.name(), dependency.replicas(), mark.replicas());
+                    + "not scale it down", dependency.kind(), dependency.name(), dependency.replicas(),
+                    mark.replicas());
             return null;
         }
         boolean needed = !jobs.jobNamesDependingOn(dependency.name()).isEmpty();
@@ -148,7 +149,11 @@ final class DependencyScaler {
         return object(dependency).patch(MERGE, patch.toString()).getMetadata().getResourceVersion();
     }
 
-    /** Sets the replicas through the scale subresource, conditional on a version if one is given; returns the new one. */
+    /**
+     * Sets the replicas through the scale subresource, conditional on a version if one is given.
+     *
+     * @return the object's version after the write
+     */
     private String scale(Dependency dependency, int replicas, String resourceVersion) {
         Map<String, Object> patch = new HashMap<>();
         patch.put("spec", Map.of("replicas", replicas));

@@ -36,9 +36,9 @@ import org.slf4j.LoggerFactory;
  * Admits queued executions: per cap group (see {@link CapGroups}), releases the oldest suspended Jobs whose
  * dependencies are ready while fewer than `NumberParallelJob` executions are pending, running or waiting for their
  * image, wakes and puts back to sleep the dependencies they need (see {@link DependencyScaler}), and fails those
- * whose image could not be pulled within the image-pull timeout. One loop reconciles cap groups taken from a deduplicating
- * queue fed by Job and pod events, its own timed re-checks and a periodic resync; each pass reads state from the
- * {@link JobIndex} only, so it is level-triggered and safe to run twice.
+ * whose image could not be pulled within the image-pull timeout. One loop reconciles cap groups taken from a
+ * deduplicating queue fed by Job, pod and dependency events, its own timed re-checks and a periodic resync; each
+ * pass reads state from the informer caches only, so it is level-triggered and safe to run twice.
  */
 public final class Dispatcher {
 
