@@ -101,9 +101,15 @@ public final class Dispatcher {
         }
     }
 
-    /** The safety net: a pass over every cap group, whatever events were missed. */
+    /**
+     * The safety net: a pass over every cap group, whatever events were missed, and one for the dependencies
+     * SlimJobs woke even when no Job is left to name a group (a restart after their executions' TTL).
+     */
     public void resyncAll() {
         jobs.capGroups().forEach(this::enqueueGroup);
+        if (!dependencies.woken().isEmpty()) {
+            enqueueGroup(JobsConfiguration.DEFAULT);
+        }
     }
 
     /** Runs the loop on {@code loop}; {@code timer} fires the re-checks that no event would trigger. */

@@ -134,33 +134,66 @@ class WakeAndSleepTest extends SlimJobsTestSupport {
 
     /** The wake mark lives on the object: a SlimJobs started after the wake, on the same API server, sleeps it. */
     @Test
-    void should_put_it_back_to_sleep_after_a_restart_between_wake_and_sleep() throws Exception {
+    void should_put_it_back_to_sleep_after_a_restart_between_wake_and_sleep() {
         createDeployment("sleepy", 0, Map.of(Labels.WAKE_ON_DEMAND, "true", Labels.IDLE_SECONDS, "1"));
         String id = trigger("needs-sleepy", "");
         awaitRunning("needs-sleepy", id);
         context.stop();
         finish(id);
 
-        var configuration = JobsConfigurationLoader.parse(new JobsConfigurationLoader.Source("test",
-                jobsConfiguration()));
-        CapGroups capGroups = new CapGroups(configuration);
-        PodIndex pods = new PodIndex(kube(), namespace, 0);
-        DependencyIndex dependencies = new DependencyIndex(kube(), namespace, 0);
-        JobIndex jobs = new JobIndex(kube(), namespace, 0, pods, capGroups::of, dependencies);
-        Dispatcher restarted = new Dispatcher(kube(), namespace, jobs, capGroups, Clock.systemUTC(),
+        try (Instance restarted = new Instance()) {
+            restarted.awaitCachesThenResync();
+            awaitUntil("sleepy back to 0", () -> replicasOf("sleepy") == 0);
+            assertNull(wakeMarkOf("sleepy"));
+        }
+    }
+
+    /** With no Job left to wake the dispatcher, its periodic resync still weighs what SlimJobs woke. */
+    @Test
+    void should_put_it_back_to_sleep_after_a_restart_when_its_executions_are_gone() {
+        createDeployment("sleepy", 0, Map.of(Labels.WAKE_ON_DEMAND, "true", Labels.IDLE_SECONDS, "0"));
+        String id = trigger("needs-sleepy", "");
+        awaitRunning("needs-sleepy", id);
+        context.stop();
+        kube().batch().v1().jobs().inNamespace(namespace).withName(jobOf(id).getMetadata().getName()).delete();
+        awaitUntil("its Job gone", () -> jobs().isEmpty());
+
+        try (Instance restarted = new Instance()) {
+            restarted.awaitCachesThenResync();
+            awaitUntil("sleepy back to 0", () -> replicasOf("sleepy") == 0);
+        }
+    }
+
+    /** A SlimJobs dispatcher on this test's API server, wired as the application wires it, without HTTP. */
+    private final class Instance implements AutoCloseable {
+
+        final PodIndex pods = new PodIndex(kube(), namespace, 0);
+        final DependencyIndex dependencies = new DependencyIndex(kube(), namespace, 0);
+        final CapGroups capGroups = new CapGroups(JobsConfigurationLoader.parse(
+                new JobsConfigurationLoader.Source("test", jobsConfiguration())));
+        final JobIndex jobs = new JobIndex(kube(), namespace, 0, pods, capGroups::of, dependencies);
+        final Dispatcher dispatcher = new Dispatcher(kube(), namespace, jobs, capGroups, Clock.systemUTC(),
                 Duration.ofMinutes(5), dependencies);
-        jobs.onChange(restarted::enqueue);
-        dependencies.onChange(restarted::dependencyChanged);
-        ExecutorService loop = Executors.newSingleThreadExecutor();
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-        try {
+        final ExecutorService loop = Executors.newSingleThreadExecutor();
+        final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+
+        Instance() {
+            jobs.onChange(dispatcher::enqueue);
+            dependencies.onChange(dispatcher::dependencyChanged);
             dependencies.start();
             pods.start();
             jobs.start();
-            restarted.start(loop, timer);
-            awaitUntil("sleepy back to 0", () -> replicasOf("sleepy") == 0);
-            assertNull(wakeMarkOf("sleepy"));
-        } finally {
+            dispatcher.start(loop, timer);
+        }
+
+        /** What the periodic resync does once the caches are read; events seen before that may find them empty. */
+        void awaitCachesThenResync() {
+            awaitUntil("caches read", () -> jobs.hasSynced() && dependencies.hasSynced());
+            dispatcher.resyncAll();
+        }
+
+        @Override
+        public void close() {
             loop.shutdownNow();
             timer.shutdownNow();
             jobs.close();
