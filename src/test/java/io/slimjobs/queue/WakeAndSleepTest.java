@@ -132,14 +132,20 @@ class WakeAndSleepTest extends SlimJobsTestSupport {
         assertEquals(3, replicasOf("sleepy"));
     }
 
+    /** SlimJobs wakes `sleepy` for an execution, then stops while it runs: returns the execution's Job name. */
+    private String wakeThenStop(String idleSeconds) {
+        createDeployment("sleepy", 0, Map.of(Labels.WAKE_ON_DEMAND, "true", Labels.IDLE_SECONDS, idleSeconds));
+        String id = trigger("needs-sleepy", "");
+        awaitRunning("needs-sleepy", id);
+        String jobName = jobOf(id).getMetadata().getName();
+        context.stop();
+        return jobName;
+    }
+
     /** The wake mark lives on the object: a SlimJobs started after the wake, on the same API server, sleeps it. */
     @Test
     void should_put_it_back_to_sleep_after_a_restart_between_wake_and_sleep() {
-        createDeployment("sleepy", 0, Map.of(Labels.WAKE_ON_DEMAND, "true", Labels.IDLE_SECONDS, "1"));
-        String id = trigger("needs-sleepy", "");
-        awaitRunning("needs-sleepy", id);
-        context.stop();
-        finish(id);
+        kubelet().succeed(wakeThenStop("1"));
 
         try (Instance restarted = new Instance()) {
             restarted.awaitCachesThenResync();
@@ -151,11 +157,7 @@ class WakeAndSleepTest extends SlimJobsTestSupport {
     /** With no Job left to wake the dispatcher, its periodic resync still weighs what SlimJobs woke. */
     @Test
     void should_put_it_back_to_sleep_after_a_restart_when_its_executions_are_gone() {
-        createDeployment("sleepy", 0, Map.of(Labels.WAKE_ON_DEMAND, "true", Labels.IDLE_SECONDS, "0"));
-        String id = trigger("needs-sleepy", "");
-        awaitRunning("needs-sleepy", id);
-        context.stop();
-        kube().batch().v1().jobs().inNamespace(namespace).withName(jobOf(id).getMetadata().getName()).delete();
+        kube().batch().v1().jobs().inNamespace(namespace).withName(wakeThenStop("0")).delete();
         awaitUntil("its Job gone", () -> jobs().isEmpty());
 
         try (Instance restarted = new Instance()) {
