@@ -179,7 +179,9 @@ public final class SimulatedKubelet implements AutoCloseable {
         call(() -> {
             refusedImages.remove(image);
             client.pods().inNamespace(namespace).withLabel(JOB_NAME_LABEL).list().getItems().stream()
-                    .filter(pod -> isLive(pod) && PULL_ERRORS.contains(waitingReason(pod)))
+                    // a running pod has no waiting reason, and Set.of(...).contains(null) throws
+                    .filter(pod -> isLive(pod) && waitingReason(pod) != null
+                            && PULL_ERRORS.contains(waitingReason(pod)))
                     .forEach(pod -> advance(pod.getMetadata().getLabels().get(JOB_NAME_LABEL),
                             pod.getMetadata().getName()));
             return null;
