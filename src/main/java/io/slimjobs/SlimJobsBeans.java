@@ -16,6 +16,7 @@ import io.slimjobs.config.JobsConfiguration;
 import io.slimjobs.config.JobsConfigurationLoader;
 import io.slimjobs.demo.EmbeddedCluster;
 import io.slimjobs.kube.ClusterConnection;
+import io.slimjobs.kube.DependencyIndex;
 import io.slimjobs.kube.JobFactory;
 import io.slimjobs.kube.JobIndex;
 import io.slimjobs.kube.KubeconfigFiles;
@@ -108,11 +109,15 @@ public class SlimJobsBeans implements CamelConfiguration {
         String ns = cluster.namespace();
         PodIndex pods = new PodIndex(cluster.client(), ns, informerResyncMillis);
         CapGroups capGroups = new CapGroups(configuration);
-        JobIndex jobs = new JobIndex(cluster.client(), ns, informerResyncMillis, pods, capGroups::of);
+        DependencyIndex dependencies = new DependencyIndex(cluster.client(), ns, informerResyncMillis);
+        JobIndex jobs = new JobIndex(cluster.client(), ns, informerResyncMillis, pods, capGroups::of, dependencies);
         Dispatcher dispatcher = new Dispatcher(cluster.client(), ns, jobs, capGroups, Clock.systemUTC(),
-                Duration.ofMillis(imagePullTimeoutMillis));
+                Duration.ofMillis(imagePullTimeoutMillis), dependencies);
         jobs.onChange(dispatcher::enqueue);
         pods.onChange(dispatcher::enqueue);
+        dependencies.onChange(dispatcher::dependencyChanged);
+        // started here, ahead of the Jobs, and closed with the client; once read, every queued execution is weighed
+        dependencies.start().thenRun(dispatcher::resyncAll);
         // the embedded demo is reached from this machine only, so loopback callers are trusted there
         String trusted = embedded && trustedCidrs.isBlank() ? "127.0.0.0/8,::1" : trustedCidrs;
         CallerTrust callerTrust = new CallerTrust(trusted, trustedProxies, pods, trustPodIps);

@@ -14,6 +14,9 @@ import java.util.Properties;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.slimjobs.HttpCaller.Answer;
@@ -180,6 +183,38 @@ public abstract class SlimJobsTestSupport extends CamelMainTestSupport {
         return kube().batch().v1().jobs().inNamespace(namespace).withLabel(Labels.ID, executionId).list()
                 .getItems().stream().findFirst()
                 .orElseThrow(() -> new AssertionError("no Job for execution " + executionId));
+    }
+
+    /** A Deployment with that many replicas asked for and those annotations; its readiness follows. */
+    protected void createDeployment(String name, int replicas, Map<String, String> annotations) {
+        kube().apps().deployments().inNamespace(namespace).resource(new DeploymentBuilder()
+                .withNewMetadata().withName(name).withAnnotations(annotations).endMetadata()
+                .withNewSpec().withReplicas(replicas).withNewSelector().addToMatchLabels("app", name).endSelector()
+                    .withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata()
+                    .withNewSpec().addNewContainer().withName(name).withImage("nginx:1").endContainer().endSpec()
+                    .endTemplate()
+                .endSpec().build()).create();
+    }
+
+    protected void createStatefulSet(String name, int replicas, Map<String, String> annotations) {
+        kube().apps().statefulSets().inNamespace(namespace).resource(new StatefulSetBuilder()
+                .withNewMetadata().withName(name).withAnnotations(annotations).endMetadata()
+                .withNewSpec().withReplicas(replicas).withServiceName(name)
+                    .withNewSelector().addToMatchLabels("app", name).endSelector()
+                    .withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata()
+                    .withNewSpec().addNewContainer().withName(name).withImage("postgres:16").endContainer().endSpec()
+                    .endTemplate()
+                .endSpec().build()).create();
+    }
+
+    /** The entry `GET /job/{name}` lists for an execution. */
+    protected JsonNode listed(String jobName, String executionId) {
+        for (var execution : get("/job/" + jobName).json()) {
+            if (execution.get("Id").asText().equals(executionId)) {
+                return execution;
+            }
+        }
+        throw new AssertionError("execution " + executionId + " is not listed under " + jobName);
     }
 
     /** The status `GET /job/{name}` shows for an execution. */

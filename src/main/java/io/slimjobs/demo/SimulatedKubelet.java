@@ -40,6 +40,12 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
@@ -59,7 +65,9 @@ import io.slimjobs.kube.Labels;
  * {@code backoffLimit}, a Job active longer than {@code activeDeadlineSeconds} fails, finished Jobs expire after
  * {@code ttlSecondsAfterFinished}, deleted Jobs lose their pods. A pod whose image is refused (see
  * {@link #refusePull}) waits ContainerCreating → ErrImagePull → ImagePullBackOff, as a kubelet reports it, without
- * any change to its Job, until the pull is allowed again.
+ * any change to its Job, until the pull is allowed again. It also plays the Deployment and StatefulSet controllers:
+ * their ready replicas follow {@code spec.replicas} after a short start delay, unless a test holds them unready
+ * ({@link #holdUnready}), as pods failing their readiness probe would.
  *
  * <p>Level-triggered like a real controller: informer events only name a job; the work, on one thread, re-reads the
  * Job and its pods from the API and derives everything from them, so duplicate or lost events are harmless. Reads go
@@ -96,6 +104,10 @@ public final class SimulatedKubelet implements AutoCloseable {
     /** Uids of finished Jobs whose TTL deletion is already scheduled. */
     private final Set<String> expiring = ConcurrentHashMap.newKeySet();
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    /** Names of Deployments and StatefulSets whose pods fail their readiness probe. */
+    private final Set<String> unready = ConcurrentHashMap.newKeySet();
+    /** Deployments and StatefulSets whose new replicas are starting. */
+    private final Set<Workload> startingWorkloads = ConcurrentHashMap.newKeySet();
     /** Images the registry refuses to serve for now. */
     private final Set<String> refusedImages = ConcurrentHashMap.newKeySet();
 
@@ -119,6 +131,10 @@ public final class SimulatedKubelet implements AutoCloseable {
             informers.add(client.batch().v1().jobs().inNamespace(namespace)
                     .withLabelSelector(Labels.MANAGED_SELECTOR)
                     .inform(handler(job -> job.getMetadata().getName()), 0));
+            informers.add(client.apps().deployments().inNamespace(namespace)
+                    .inform(workloadHandler(Kind.DEPLOYMENT), 0));
+            informers.add(client.apps().statefulSets().inNamespace(namespace)
+                    .inform(workloadHandler(Kind.STATEFUL_SET), 0));
             informers.add(client.pods().inNamespace(namespace)
                     .withLabel(JOB_NAME_LABEL)
                     .inform(handler(pod -> pod.getMetadata().getLabels().get(JOB_NAME_LABEL)), 0));
@@ -163,7 +179,9 @@ public final class SimulatedKubelet implements AutoCloseable {
         call(() -> {
             refusedImages.remove(image);
             client.pods().inNamespace(namespace).withLabel(JOB_NAME_LABEL).list().getItems().stream()
-                    .filter(pod -> isLive(pod) && PULL_ERRORS.contains(waitingReason(pod)))
+                    // a running pod has no waiting reason, and Set.of(...).contains(null) throws
+                    .filter(pod -> isLive(pod) && waitingReason(pod) != null
+                            && PULL_ERRORS.contains(waitingReason(pod)))
                     .forEach(pod -> advance(pod.getMetadata().getLabels().get(JOB_NAME_LABEL),
                             pod.getMetadata().getName()));
             return null;
@@ -527,6 +545,134 @@ public final class SimulatedKubelet implements AutoCloseable {
     private Pod requireLivePod(String jobName) {
         return livePod(jobName).orElseThrow(() -> new IllegalStateException(
                 "job " + jobName + " in namespace " + namespace + " has no live pod"));
+    }
+
+    // ---- the Deployment and StatefulSet controllers
+
+    /**
+     * The pods of the Deployment or StatefulSet of that name fail their readiness probe from now on: it drops to,
+     * and stays at, 0 ready replicas. It need not exist yet.
+     */
+    public void holdUnready(String name) {
+        unready.add(name);
+        reconcileWorkloads(name);
+    }
+
+    /** Its pods pass their probe again: it becomes ready after the start delay. */
+    public void allowReady(String name) {
+        unready.remove(name);
+        reconcileWorkloads(name);
+    }
+
+    private enum Kind { DEPLOYMENT, STATEFUL_SET }
+
+    private record Workload(Kind kind, String name) {
+    }
+
+    private <T extends HasMetadata> ResourceEventHandler<T> workloadHandler(Kind kind) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T obj) {
+                Workload workload = new Workload(kind, obj.getMetadata().getName());
+                submit(() -> reconcile(workload), Duration.ZERO);
+            }
+
+            @Override
+            public void onUpdate(T oldObj, T newObj) {
+                onAdd(newObj);
+            }
+
+            @Override
+            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                // nothing to undo: its pods are not simulated
+            }
+        };
+    }
+
+    private void reconcileWorkloads(String name) {
+        for (Kind kind : Kind.values()) {
+            submit(() -> reconcile(new Workload(kind, name)), Duration.ZERO);
+        }
+    }
+
+    /**
+     * {@code status.replicas}, {@code readyReplicas} and {@code availableReplicas} follow {@code spec.replicas}:
+     * a fall is written at once, a rise once new replicas had {@link #CONTAINER_START} to start.
+     */
+    private void reconcile(Workload workload) {
+        HasMetadata object = workload.kind() == Kind.DEPLOYMENT
+                ? client.apps().deployments().inNamespace(namespace).withName(workload.name()).get()
+                : client.apps().statefulSets().inNamespace(namespace).withName(workload.name()).get();
+        if (object == null) {
+            return;
+        }
+        int[] replicasAndReady = replicasAndReady(object);
+        int target = readyTarget(workload, desiredReplicas(object));
+        if (target > replicasAndReady[1]) {
+            if (startingWorkloads.add(workload)) {
+                submit(() -> {
+                    startingWorkloads.remove(workload);
+                    writeWorkloadStatus(workload, false);
+                }, CONTAINER_START);
+            }
+        } else if (target != replicasAndReady[1] || replicasAndReady[0] != desiredReplicas(object)) {
+            writeWorkloadStatus(workload, true);
+        }
+    }
+
+    /**
+     * Writes the status the object's spec calls for now; {@code onlyFalling} keeps readiness from rising before
+     * replicas that are still starting are up.
+     */
+    private void writeWorkloadStatus(Workload workload, boolean onlyFalling) {
+        retryOnConflict(() -> {
+            if (workload.kind() == Kind.DEPLOYMENT) {
+                client.apps().deployments().inNamespace(namespace).withName(workload.name()).editStatus(d -> {
+                    int desired = desiredReplicas(d);
+                    int ready = readyAfter(workload, desired, replicasAndReady(d)[1], onlyFalling);
+                    return new DeploymentBuilder(d).withStatus(new DeploymentStatusBuilder(d.getStatus())
+                            .withReplicas(desired).withUpdatedReplicas(desired).withReadyReplicas(ready)
+                            .withAvailableReplicas(ready).withObservedGeneration(d.getMetadata().getGeneration())
+                            .build()).build();
+                });
+            } else {
+                client.apps().statefulSets().inNamespace(namespace).withName(workload.name()).editStatus(s -> {
+                    int desired = desiredReplicas(s);
+                    int ready = readyAfter(workload, desired, replicasAndReady(s)[1], onlyFalling);
+                    return new StatefulSetBuilder(s).withStatus(new StatefulSetStatusBuilder(s.getStatus())
+                            .withReplicas(desired).withCurrentReplicas(desired).withReadyReplicas(ready)
+                            .withAvailableReplicas(ready).withObservedGeneration(s.getMetadata().getGeneration())
+                            .build()).build();
+                });
+            }
+        });
+    }
+
+    private int readyTarget(Workload workload, int desired) {
+        return unready.contains(workload.name()) ? 0 : desired;
+    }
+
+    private int readyAfter(Workload workload, int desired, int current, boolean onlyFalling) {
+        int target = readyTarget(workload, desired);
+        return onlyFalling ? Math.min(current, target) : target;
+    }
+
+    /** {@code spec.replicas}; unset means 1, as the API server defaults it. */
+    private static int desiredReplicas(HasMetadata object) {
+        Integer replicas = object instanceof Deployment d ? d.getSpec().getReplicas()
+                : ((StatefulSet) object).getSpec().getReplicas();
+        return replicas == null ? 1 : replicas;
+    }
+
+    /** {@code status.replicas} and {@code status.readyReplicas}, 0 when unset. */
+    private static int[] replicasAndReady(HasMetadata object) {
+        if (object instanceof Deployment d) {
+            return d.getStatus() == null ? new int[2]
+                    : new int[] {orZero(d.getStatus().getReplicas()), orZero(d.getStatus().getReadyReplicas())};
+        }
+        StatefulSet s = (StatefulSet) object;
+        return s.getStatus() == null ? new int[2]
+                : new int[] {orZero(s.getStatus().getReplicas()), orZero(s.getStatus().getReadyReplicas())};
     }
 
     // ---- TTL controller and garbage collector

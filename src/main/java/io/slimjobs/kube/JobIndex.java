@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,7 @@ public final class JobIndex implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobIndex.class);
     private static final String BY_EXECUTION_ID = "byExecutionId";
     private static final String BY_CAP_GROUP = "byCapGroup";
+    private static final String BY_DEPENDENCY = "byDependency";
 
     /** FIFO: the enqueue time, then the object name so that the order is total. */
     private static final Comparator<ExecutionView> QUEUE_ORDER =
@@ -46,6 +48,7 @@ public final class JobIndex implements AutoCloseable {
     private final String namespace;
     private final PodIndex pods;
     private final UnaryOperator<String> capGroupOf;
+    private final DependencyIndex dependencies;
     /** Executions whose enqueue time could not be read, so that each is logged once. */
     private final Set<String> unreadableEnqueueTimes = ConcurrentHashMap.newKeySet();
     /** Executions a trigger waits to see cached, by id. */
@@ -54,18 +57,21 @@ public final class JobIndex implements AutoCloseable {
     /**
      * @param capGroupOf the group whose NumberParallelJob a job name counts against (its own name, or the group
      *                   shared by every name that falls back to `Default`): the queue that PositionInQueue numbers
+     * @param dependencies what queued executions wait for, which their `Reason` says
      */
     public JobIndex(KubernetesClient client, String namespace, long resyncMillis, PodIndex pods,
-                    UnaryOperator<String> capGroupOf) {
+                    UnaryOperator<String> capGroupOf, DependencyIndex dependencies) {
         this.namespace = namespace;
         this.pods = pods;
         this.capGroupOf = capGroupOf;
+        this.dependencies = dependencies;
         informer = client.batch().v1().jobs().inNamespace(namespace)
                 .withLabel(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE)
                 .runnableInformer(resyncMillis);
         informer.addIndexers(Map.of(
                 BY_EXECUTION_ID, job -> label(job, Labels.ID).map(List::of).orElse(List.of()),
-                BY_CAP_GROUP, job -> label(job, Labels.JOB).map(capGroupOf).map(List::of).orElse(List.of())));
+                BY_CAP_GROUP, job -> label(job, Labels.JOB).map(capGroupOf).map(List::of).orElse(List.of()),
+                BY_DEPENDENCY, JobIndex::dependsOn));
         onChange(job -> label(job, Labels.ID).map(awaited::get).ifPresent(seen -> seen.complete(null)), job -> { });
     }
 
@@ -112,6 +118,14 @@ public final class JobIndex implements AutoCloseable {
         Set<String> groups = new TreeSet<>();
         informer.getStore().list().forEach(job -> label(job, Labels.JOB).map(capGroupOf).ifPresent(groups::add));
         return groups;
+    }
+
+    /** The job names of the unfinished executions that depend on a Deployment or StatefulSet of that name. */
+    public Set<String> jobNamesDependingOn(String dependency) {
+        Set<String> names = new TreeSet<>();
+        Informers.byIndex(informer, BY_DEPENDENCY, dependency).stream().filter(UNFINISHED)
+                .forEach(job -> label(job, Labels.JOB).ifPresent(names::add));
+        return names;
     }
 
     /**
@@ -188,13 +202,15 @@ public final class JobIndex implements AutoCloseable {
         Instant enqueuedAt = enqueuedAt(job, id);
         String startTime = job.getStatus() == null ? null : job.getStatus().getStartTime();
         String failureReason = annotation(job, Labels.FAILURE_REASON);
+        List<String> dependsOn = dependsOn(job);
         String reason = failureReason != null ? failureReason
-                : status == ExecutionStatus.Failed ? ExecutionStatus.failureMessage(job) : null;
+                : status == ExecutionStatus.Failed ? ExecutionStatus.failureMessage(job)
+                : status == ExecutionStatus.Queued ? dependencies.waitReason(dependsOn).orElse(null) : null;
         ImagePullStall stall = status == ExecutionStatus.ImagePullBackOff && failureReason == null
                 ? ImagePullStall.of(podsOfJob).orElse(null) : null;
         return new ExecutionView(job.getMetadata().getName(), status, id, -1, enqueuedAt.toEpochMilli(),
                 status == ExecutionStatus.Queued || startTime == null ? -1 : parse(startTime).toEpochMilli(),
-                reason, enqueuedAt, stall);
+                reason, enqueuedAt, stall, dependsOn);
     }
 
     /**
@@ -231,6 +247,13 @@ public final class JobIndex implements AutoCloseable {
     private static String annotation(Job job, String key) {
         Map<String, String> annotations = job.getMetadata().getAnnotations();
         return annotations == null ? null : annotations.get(key);
+    }
+
+    /** The names in the Job's {@link Labels#DEPENDS_ON} annotation: its effective DependsOn. */
+    private static List<String> dependsOn(Job job) {
+        String value = annotation(job, Labels.DEPENDS_ON);
+        return value == null ? List.of()
+                : Arrays.stream(value.split(",")).map(String::trim).filter(name -> !name.isEmpty()).distinct().toList();
     }
 
     private static Optional<String> label(Job job, String key) {

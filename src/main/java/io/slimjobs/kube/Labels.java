@@ -18,6 +18,22 @@ public final class Labels {
     /** Set on a Job SlimJobs had Kubernetes fail: why, in a sentence for a person. */
     public static final String FAILURE_REASON = "slimjobs.io/failure-reason";
 
+    // Annotations read on the Deployments and StatefulSets executions depend on.
+    /** Ready replicas a dependency needs before executions that depend on it start (at least 1). */
+    public static final String MIN_READY = "slimjobs.io/min-ready";
+    /** SlimFaas' minimum replicas, the fallback of {@link #MIN_READY}. */
+    public static final String SLIMFAAS_REPLICAS_MIN = "SlimFaas/ReplicasMin";
+    /** "true": SlimJobs may scale the dependency up from 0 while executions need it, and back to 0 after. */
+    public static final String WAKE_ON_DEMAND = "slimjobs.io/wake-on-demand";
+    /** How many replicas a woken dependency gets. */
+    public static final String WAKE_REPLICAS = "slimjobs.io/wake-replicas";
+    /** SlimFaas' replicas on wake-up, the fallback of {@link #WAKE_REPLICAS}. */
+    public static final String SLIMFAAS_REPLICAS_AT_START = "SlimFaas/ReplicasAtStart";
+    /** Seconds a woken dependency stays up after the last execution that needed it finished. */
+    public static final String IDLE_SECONDS = "slimjobs.io/idle-seconds";
+    /** Written by SlimJobs on a dependency it woke: see {@link WakeMark}. */
+    public static final String WOKEN = "slimjobs.io/woken";
+
     public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + MANAGED_BY_VALUE;
 
     private Labels() {

@@ -20,6 +20,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.slimjobs.Json;
+import io.slimjobs.config.JobsConfiguration;
+import io.slimjobs.kube.Dependency;
+import io.slimjobs.kube.DependencyIndex;
 import io.slimjobs.kube.ExecutionStatus;
 import io.slimjobs.kube.ExecutionView;
 import io.slimjobs.kube.ImagePullStall;
@@ -29,12 +32,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Admits queued executions: per cap group (see {@link CapGroups}), releases the oldest suspended Jobs while fewer
- * than `NumberParallelJob` executions are pending, running or waiting for their image, and fails those whose image
- * could not be pulled within the image-pull timeout. Job and pod events, its own timed re-checks, a periodic resync
- * and a new leader's takeover ask for passes over cap groups; the routes in {@link DispatcherRoutes} carry those
- * requests to one consumer, on the leader only, and carry each release through a rate limit. Each pass reads state
- * from the {@link JobIndex} only, so it is level-triggered and safe to run twice.
+ * Admits queued executions: per cap group (see {@link CapGroups}), releases the oldest suspended Jobs whose
+ * dependencies are ready while fewer than `NumberParallelJob` executions are pending, running or waiting for their
+ * image, wakes and puts back to sleep the dependencies they need (see {@link DependencyScaler}), and fails those
+ * whose image could not be pulled within the image-pull timeout. Job, pod and dependency events, its own timed
+ * re-checks, a periodic resync and a new leader's takeover ask for passes over cap groups; the routes in
+ * {@link DispatcherRoutes} carry those requests to one consumer, on the leader only, and carry each release
+ * through a rate limit. Each pass reads state from the informer caches only, so it is level-triggered and safe to
+ * run twice.
  */
 public final class Dispatcher {
 
@@ -47,6 +52,9 @@ public final class Dispatcher {
     private final CapGroups capGroups;
     private final Clock clock;
     private final Duration imagePullTimeout;
+    private final DependencyIndex dependencies;
+    private final DependencyScaler scaler;
+    private final WaitLog waitLog = new WaitLog();
     /** Cap groups whose pass is asked for and not yet begun: a burst of events costs one pass. */
     private final Set<String> pendingGroups = ConcurrentHashMap.newKeySet();
     /**
@@ -62,8 +70,10 @@ public final class Dispatcher {
     private volatile Throwable stoppedBy;
 
     public Dispatcher(KubernetesClient client, String namespace, JobIndex jobs, CapGroups capGroups, Clock clock,
-                      Duration imagePullTimeout) {
+                      Duration imagePullTimeout, DependencyIndex dependencies) {
         this.client = client;
+        this.dependencies = dependencies;
+        this.scaler = new DependencyScaler(client, namespace, dependencies, jobs);
         this.namespace = namespace;
         this.jobs = jobs;
         this.capGroups = capGroups;
@@ -82,9 +92,27 @@ public final class Dispatcher {
         }
     }
 
-    /** The safety net: a pass over every cap group, whatever events were missed. */
+    /**
+     * A Deployment or StatefulSet changed: a pass over the cap groups with executions that depend on it, so that
+     * they start as soon as it is ready; and, for one SlimJobs woke, a pass that may put it back to sleep even when
+     * no execution is left (every pass weighs every woken dependency).
+     */
+    public void dependencyChanged(String dependency) {
+        jobs.jobNamesDependingOn(dependency).forEach(this::enqueue);
+        if (dependencies.find(dependency).flatMap(Dependency::wakeMark).isPresent()) {
+            enqueueGroup(JobsConfiguration.DEFAULT);
+        }
+    }
+
+    /**
+     * The safety net: a pass over every cap group, whatever events were missed, and one for the dependencies
+     * SlimJobs woke even when no Job is left to name a group (a restart after their executions' TTL).
+     */
     public void resyncAll() {
         jobs.capGroups().forEach(this::enqueueGroup);
+        if (!dependencies.woken().isEmpty()) {
+            enqueueGroup(JobsConfiguration.DEFAULT);
+        }
     }
 
     /**
@@ -145,13 +173,18 @@ public final class Dispatcher {
         released.retainAll(executions.stream()
                 .filter(e -> e.status() == ExecutionStatus.Queued).map(ExecutionView::id).toList());
 
+        scaler.wakeFor(executions);
+        // a queued execution listed with a Reason waits for a dependency; it keeps its place while later ones
+        // whose dependencies are ready go ahead (no head-of-line blocking)
+        waitLog.note(capGroup, executions.stream()
+                .filter(e -> e.status() == ExecutionStatus.Queued && e.reason() != null).toList());
         long active = executions.stream().filter(e -> e.status().holdsSlot()).count() + released.size();
         int free = capGroups.capacity(capGroup) - (int) active;
         for (ExecutionView execution : executions) {
             if (execution.imagePullStall() != null) {
                 failIfImagePullTimedOut(capGroup, execution, now);
-            } else if (execution.status() == ExecutionStatus.Queued && !released.contains(execution.id())
-                    && free > 0) {
+            } else if (execution.status() == ExecutionStatus.Queued && execution.reason() == null
+                    && !released.contains(execution.id()) && free > 0) {
                 released.add(execution.id());
                 if (release(execution)) {
                     free--;
@@ -163,6 +196,7 @@ public final class Dispatcher {
         if (released.isEmpty()) {
             assumed.remove(capGroup);
         }
+        scaler.sleepIdle(now).ifPresent(due -> recheck(capGroup, due, now));
     }
 
     /** Package-private for tests: the cap groups with releases the cache has not shown yet. */

@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.slimjobs.config.JobsConfigurationLoader;
 import io.slimjobs.demo.EmbeddedCluster;
+import io.slimjobs.kube.DependencyIndex;
 import io.slimjobs.kube.JobIndex;
 import io.slimjobs.kube.Labels;
 import io.slimjobs.kube.PodIndex;
@@ -36,7 +37,8 @@ class ReadinessTest {
     void should_not_be_ready_before_the_caches_have_synced() {
         try (EmbeddedCluster cluster = EmbeddedCluster.start(NAMESPACE, null)) {
             PodIndex pods = new PodIndex(cluster.client(), NAMESPACE, 0);
-            JobIndex jobs = new JobIndex(cluster.client(), NAMESPACE, 0, pods, name -> name);
+            JobIndex jobs = new JobIndex(cluster.client(), NAMESPACE, 0, pods, name -> name,
+                    new DependencyIndex(cluster.client(), NAMESPACE, 0));
             Exchange exchange = exchange();
 
             assertEquals(Map.of("status", "DOWN", "Leader", false), new Readiness(jobs, pods,
@@ -51,7 +53,8 @@ class ReadinessTest {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         try (EmbeddedCluster cluster = EmbeddedCluster.start(NAMESPACE, null)) {
             PodIndex pods = new PodIndex(cluster.client(), NAMESPACE, 0);
-            JobIndex jobs = new JobIndex(cluster.client(), NAMESPACE, 0, pods, name -> name);
+            JobIndex jobs = new JobIndex(cluster.client(), NAMESPACE, 0, pods, name -> name,
+                    new DependencyIndex(cluster.client(), NAMESPACE, 0));
             Dispatcher dispatcher = dispatcher(cluster, jobs, new BrokenClock());
             jobs.onChange(dispatcher::enqueue);
             pods.start();
@@ -109,7 +112,7 @@ class ReadinessTest {
     private static Dispatcher dispatcher(EmbeddedCluster cluster, JobIndex jobs, Clock clock) {
         var configuration = JobsConfigurationLoader.builtInDefault();
         return new Dispatcher(cluster.client(), NAMESPACE, jobs, new CapGroups(configuration), clock,
-                Duration.ofMinutes(5));
+                Duration.ofMinutes(5), new DependencyIndex(cluster.client(), NAMESPACE, 0));
     }
 
     /** A replica that has not joined the election: it never leads. */

@@ -22,6 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
@@ -52,6 +55,34 @@ class SimulatedKubeletTest {
     @AfterEach
     void stopCluster() {
         cluster.close();
+    }
+
+    @Test
+    void should_make_deployments_and_statefulsets_ready_as_asked_and_drop_readiness_when_held() {
+        client.apps().deployments().inNamespace(namespace).resource(new DeploymentBuilder()
+                .withNewMetadata().withName("api").endMetadata()
+                .withNewSpec().withReplicas(2).endSpec().build()).create();
+        client.apps().statefulSets().inNamespace(namespace).resource(new StatefulSetBuilder()
+                .withNewMetadata().withName("db").endMetadata()
+                .withNewSpec().withReplicas(1).endSpec().build()).create();
+
+        Deployment api = await("api ready", () -> client.apps().deployments().inNamespace(namespace).withName("api")
+                .get(), d -> d.getStatus() != null && Integer.valueOf(2).equals(d.getStatus().getReadyReplicas()));
+        assertEquals(2, api.getStatus().getReplicas());
+        assertEquals(2, api.getStatus().getAvailableReplicas());
+        await("db ready", () -> client.apps().statefulSets().inNamespace(namespace).withName("db").get(),
+                s -> s.getStatus() != null && Integer.valueOf(1).equals(s.getStatus().getReadyReplicas()));
+
+        kubelet.holdUnready("api");
+        await("api unready", () -> client.apps().deployments().inNamespace(namespace).withName("api").get(),
+                d -> d.getStatus().getReadyReplicas() == 0 && d.getStatus().getReplicas() == 2);
+        kubelet.allowReady("api");
+        await("api ready again", () -> client.apps().deployments().inNamespace(namespace).withName("api").get(),
+                d -> d.getStatus().getReadyReplicas() == 2);
+
+        client.apps().statefulSets().inNamespace(namespace).withName("db").scale(0);
+        await("db scaled to 0", () -> client.apps().statefulSets().inNamespace(namespace).withName("db").get(),
+                s -> s.getStatus().getReadyReplicas() == 0 && s.getStatus().getReplicas() == 0);
     }
 
     @Test

@@ -44,7 +44,8 @@ class ReadsDuringUpdatesTest {
     void runOneExecution() {
         cluster = EmbeddedCluster.start(NAMESPACE, null);
         pods = new PodIndex(cluster.client(), NAMESPACE, 0);
-        jobs = new JobIndex(cluster.client(), NAMESPACE, 0, pods, name -> name);
+        jobs = new JobIndex(cluster.client(), NAMESPACE, 0, pods, name -> name,
+                new DependencyIndex(cluster.client(), NAMESPACE, 0));
         pods.start();
         jobs.start();
         id = UUID.randomUUID().toString();

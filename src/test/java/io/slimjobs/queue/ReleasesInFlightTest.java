@@ -17,6 +17,7 @@ import io.slimjobs.config.JobsConfiguration;
 import io.slimjobs.config.JobsConfigurationLoader;
 import io.slimjobs.demo.EmbeddedCluster;
 import io.slimjobs.kube.JobFactory;
+import io.slimjobs.kube.DependencyIndex;
 import io.slimjobs.kube.JobIndex;
 import io.slimjobs.kube.Labels;
 import io.slimjobs.kube.PodIndex;
@@ -49,13 +50,14 @@ class ReleasesInFlightTest {
 
             CapGroups capGroups = new CapGroups(configuration);
             PodIndex pods = new PodIndex(client, NAMESPACE, 0);
-            JobIndex jobs = new JobIndex(client, NAMESPACE, 0, pods, capGroups::of);
+            DependencyIndex dependencies = new DependencyIndex(client, NAMESPACE, 0);
+            JobIndex jobs = new JobIndex(client, NAMESPACE, 0, pods, capGroups::of, dependencies);
             pods.start();
             jobs.start();
             awaitUntil("cache synced", () -> jobs.hasSynced() && jobs.capGroupExecutions("single").size() == 3);
             jobs.close();
             Dispatcher dispatcher = new Dispatcher(client, NAMESPACE, jobs, capGroups, Clock.systemUTC(),
-                    Duration.ofMinutes(5));
+                    Duration.ofMinutes(5), dependencies);
             dispatcher.start(capGroup -> { }, dispatcher::releaseNow, null);
 
             // The first execution is away when the first pass tries it (404), so that pass releases the second ...
