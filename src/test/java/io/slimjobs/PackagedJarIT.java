@@ -41,18 +41,7 @@ class PackagedJarIT {
 
     private Process start(Map<String, String> environment) throws IOException {
         log = home.resolve("slimjobs.log");
-        // the name resolution of the test JVM (pom.xml): the jar does no real DNS either
-        String hostsFile = "-Djdk.net.hosts.file=" + System.getProperty("jdk.net.hosts.file");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                hostsFile, "-jar", "target/slimjobs.jar")
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        // a fresh machine: no kubeconfig, no in-cluster service account
-        builder.environment().keySet().removeIf(key -> key.startsWith("KUBE") || key.startsWith("SlimFaas")
-                || key.startsWith("SLIMFAAS") || key.startsWith("SLIMJOBS"));
-        builder.environment().put("HOME", home.toString());
-        builder.environment().putAll(environment);
-        process = builder.start();
+        process = PackagedJar.start(home, log, environment);
         return process;
     }
 
@@ -61,7 +50,7 @@ class PackagedJarIT {
         int port = AvailablePortFinder.getNextAvailable();
         start(Map.of("SLIMJOBS_HTTP_PORT", String.valueOf(port), "SLIMJOBS_EMBEDDED_RUN_DURATION", "500"));
         HttpCaller http = new HttpCaller(port);
-        awaitAnswer("the service is ready", () -> http.call(HttpCaller.OUTSIDER, "GET", "/ready", Map.of(), null), 200);
+        PackagedJar.awaitAnswer("the service is ready", () -> http.call(HttpCaller.OUTSIDER, "GET", "/ready", Map.of(), null), 200);
 
         Answer triggered = http.call(HttpCaller.OUTSIDER, "POST", "/job/fibonacci",
                 Map.of("Content-Type", "application/x-www-form-urlencoded"), "{\"Args\":[\"42\"]}");
@@ -126,22 +115,6 @@ class PackagedJarIT {
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the process stops by itself");
         assertNotEquals(0, process.exitValue());
         assertTrue(logText().contains(reason), this::logText);
-    }
-
-    private static void awaitAnswer(String what, java.util.function.Supplier<Answer> call, int status)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (call.get().status() == status) {
-                    return;
-                }
-            } catch (AssertionError notYetListening) {
-                // the port opens once the routes are up
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("timed out waiting until " + what);
     }
 
     private String logText() {

@@ -228,7 +228,11 @@ public abstract class SlimJobsTestSupport extends CamelMainTestSupport {
     }
 
     public static void awaitUntil(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        awaitUntil(what, Duration.ofSeconds(15), condition);
+    }
+
+    public static void awaitUntil(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting until " + what);

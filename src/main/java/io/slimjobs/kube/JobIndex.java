@@ -51,6 +51,8 @@ public final class JobIndex implements AutoCloseable {
     private final DependencyIndex dependencies;
     /** Executions whose enqueue time could not be read, so that each is logged once. */
     private final Set<String> unreadableEnqueueTimes = ConcurrentHashMap.newKeySet();
+    /** Completed once the first listing is in the cache. */
+    private final CompletableFuture<Void> synced = new CompletableFuture<>();
     /** Executions a trigger waits to see cached, by id. */
     private final Map<String, CompletableFuture<Void>> awaited = new ConcurrentHashMap<>();
 
@@ -106,7 +108,13 @@ public final class JobIndex implements AutoCloseable {
     }
 
     public void start() {
-        informer.start();
+        // the informer's start completes once its first listing is cached and its watch runs
+        informer.start().thenRun(() -> synced.complete(null));
+    }
+
+    /** Runs {@code action} once the cache has synced (at once if it has): what was asked of it before is due. */
+    public void whenSynced(Runnable action) {
+        synced.thenRun(action);
     }
 
     public boolean hasSynced() {

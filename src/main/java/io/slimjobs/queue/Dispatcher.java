@@ -135,6 +135,9 @@ public final class Dispatcher {
         this.passRequests = passRequests;
         this.releases = releases;
         this.timer = timer;
+        // a pass asked for before the Job cache synced found nothing to count and was dropped (a new leader's
+        // takeover can be one): once it has synced, every cap group gets its pass
+        jobs.whenSynced(this::resyncAll);
     }
 
     /** What ended dispatching, if anything but a shutdown did: nothing is released any more. */

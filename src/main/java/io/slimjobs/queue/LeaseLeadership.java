@@ -7,11 +7,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.TimeUnit;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaderElectionRecord;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.Lock;
 import org.apache.camel.cluster.CamelClusterMember;
 import org.apache.camel.support.cluster.AbstractCamelClusterService;
 import org.apache.camel.support.cluster.AbstractCamelClusterView;
@@ -23,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * Camel as a cluster service so that leader-only routes read `from("master:<any>:...")`. Every view, whatever its
  * namespace, reports this one Lease. Unlike Camel's KubernetesClusterService it decides from the Lease alone, so a
  * replica takes over once the Lease expires or is given up, without waiting for the old leader's pod to be seen gone.
+ * <p>
+ * This replica leads only while its last renewal is younger than the renew deadline, counted from before that
+ * renewal was attempted. fabric8's elector cannot be trusted to say when it stops: once its client is closed its loop
+ * ends silently, without a callback, and a renewal call that hangs delays its own deadline check. Another replica
+ * takes over only after the renew time plus the lease duration, so the two never dispatch together.
  */
 public final class LeaseLeadership extends AbstractCamelClusterService<LeaseLeadership.View> {
 
@@ -37,12 +45,19 @@ public final class LeaseLeadership extends AbstractCamelClusterService<LeaseLead
     private final Duration retryPeriod;
     private final Set<View> views = new CopyOnWriteArraySet<>();
     private volatile String leader;
+    /** {@link System#nanoTime()} at which this replica's leadership lapses unless it renews the Lease. */
+    private volatile long renewedUntil;
     private volatile boolean stopping;
     private CompletableFuture<?> election;
 
     public LeaseLeadership(KubernetesClient client, String namespace, String leaseName, String identity,
                            Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
         super("slimjobs-leadership");
+        // the Lease holds whole seconds (leaseDurationSeconds) and the other replicas judge expiry from it
+        if (leaseDuration.toMillis() % 1000 != 0 || leaseDuration.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("The lease duration (slimjobs.leader.lease-duration) must be a whole "
+                    + "number of seconds, since a Lease stores seconds; got " + leaseDuration.toMillis() + " ms");
+        }
         this.client = client;
         this.namespace = namespace;
         this.leaseName = leaseName;
@@ -54,7 +69,13 @@ public final class LeaseLeadership extends AbstractCamelClusterService<LeaseLead
 
     /** Whether this replica holds the Lease (not {@code isLeader(namespace)}, which asks about one view). */
     public boolean leads() {
-        return identity.equals(leader);
+        return identity.equals(holder());
+    }
+
+    /** The leader as far as this replica knows: never itself once its renewals have lapsed. */
+    private String holder() {
+        String holder = leader;
+        return identity.equals(holder) && System.nanoTime() - renewedUntil >= 0 ? null : holder;
     }
 
     public String identity() {
@@ -75,7 +96,7 @@ public final class LeaseLeadership extends AbstractCamelClusterService<LeaseLead
         }
         election = client.leaderElector().withConfig(new LeaderElectionConfigBuilder()
                 .withName(leaseName)
-                .withLock(new LeaseLock(namespace, leaseName, identity))
+                .withLock(new RenewalTimingLock(new LeaseLock(namespace, leaseName, identity)))
                 .withLeaseDuration(leaseDuration)
                 .withRenewDeadline(renewDeadline)
                 .withRetryPeriod(retryPeriod)
@@ -102,7 +123,7 @@ public final class LeaseLeadership extends AbstractCamelClusterService<LeaseLead
     }
 
     private void stoppedLeading() {
-        if (leads()) {
+        if (identity.equals(leader)) {
             leaderIs(null);
         }
     }
@@ -121,6 +142,69 @@ public final class LeaseLeadership extends AbstractCamelClusterService<LeaseLead
             LOG.info("The leader is {} (Lease {})", leader, leaseName);
         }
         views.forEach(View::leadershipChanged);
+    }
+
+    /** A write of this replica as the holder succeeded: it leads until the renew deadline from {@code attempted}. */
+    private void renewed(long attempted) {
+        boolean lapsed = identity.equals(leader) && !leads();
+        long until = attempted + renewDeadline.toNanos();
+        renewedUntil = until;
+        if (lapsed) {
+            LOG.info("This replica ({}) renewed the Lease {} again: it dispatches", identity, leaseName);
+            views.forEach(View::leadershipChanged);
+        }
+        CompletableFuture.delayedExecutor(renewDeadline.toMillis() + 1, TimeUnit.MILLISECONDS).execute(() -> {
+            if (renewedUntil == until && identity.equals(leader)) {
+                LOG.warn("This replica ({}) could not renew the Lease {} within {} ms: it stops dispatching", identity,
+                        leaseName, renewDeadline.toMillis());
+                views.forEach(View::leadershipChanged);
+            }
+        });
+    }
+
+    /** The Lease lock, timing each renewal from before the read that precedes it. */
+    private final class RenewalTimingLock implements Lock {
+        private final Lock lease;
+        /** Only the elector's synchronized acquire-or-renew step reads and writes through this lock. */
+        private long attempted;
+
+        private RenewalTimingLock(Lock lease) {
+            this.lease = lease;
+        }
+
+        @Override
+        public LeaderElectionRecord get(KubernetesClient kubernetes) {
+            attempted = System.nanoTime();
+            return lease.get(kubernetes);
+        }
+
+        @Override
+        public void create(KubernetesClient kubernetes, LeaderElectionRecord record) {
+            lease.create(kubernetes, record);
+            wrote(record);
+        }
+
+        @Override
+        public void update(KubernetesClient kubernetes, LeaderElectionRecord record) {
+            lease.update(kubernetes, record);
+            wrote(record);
+        }
+
+        private void wrote(LeaderElectionRecord record) {
+            if (identity.equals(record.getHolderIdentity())) {
+                renewed(attempted);
+            }
+        }
+
+        @Override
+        public String identity() {
+            return lease.identity();
+        }
+
+        @Override
+        public String describe() {
+            return lease.describe();
+        }
     }
 
     @Override
@@ -145,7 +229,7 @@ public final class LeaseLeadership extends AbstractCamelClusterService<LeaseLead
 
         @Override
         public Optional<CamelClusterMember> getLeader() {
-            String holder = leader;
+            String holder = holder();
             return holder == null ? Optional.empty() : Optional.of(new Member(holder));
         }
 
@@ -175,7 +259,7 @@ public final class LeaseLeadership extends AbstractCamelClusterService<LeaseLead
 
         @Override
         public boolean isLeader() {
-            return id.equals(leader);
+            return id.equals(holder());
         }
 
         @Override

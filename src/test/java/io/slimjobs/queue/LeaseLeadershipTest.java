@@ -4,13 +4,16 @@ import static io.slimjobs.SlimJobsTestSupport.awaitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.slimjobs.demo.EmbeddedCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class LeaseLeadershipTest {
 
     private static final String NAMESPACE = "leadership";
-    private static final Duration LEASE = Duration.ofMillis(1500);
+    private static final Duration LEASE = Duration.ofSeconds(2);
 
     private EmbeddedCluster cluster;
 
@@ -80,6 +83,45 @@ class LeaseLeadershipTest {
         } finally {
             second.stop();
         }
+    }
+
+    @Test
+    void should_let_another_replica_take_over_once_a_dead_leaders_lease_expires_never_both_leading() throws Exception {
+        KubernetesClient own = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
+                .withMasterUrl(cluster.masterUrl()).withNamespace(NAMESPACE).build()).build();
+        LeaseLeadership dead = replica(own, "replica-a");
+        LeaseLeadership survivor = replica(cluster.client(), "replica-b");
+        dead.start();
+        awaitUntil("the first replica leads", dead::leads);
+        survivor.start();
+        try {
+            // a crash as the Lease sees it: no more renewals and no release; fabric8's elector on a closed client
+            // ends without telling its replica, which must still stop believing it leads
+            long died = System.nanoTime();
+            own.close();
+            long deadline = died + LEASE.plusSeconds(5).toNanos();
+            while (!survivor.leads()) {
+                assertTrue(System.nanoTime() < deadline, "taken over within lease duration + 5 s");
+                Thread.sleep(10);
+            }
+            Duration takeover = Duration.ofNanos(System.nanoTime() - died);
+            assertFalse(dead.leads(), "the dead replica stopped leading before the survivor began");
+            assertEquals("replica-b", holder());
+            // its last renewal was at most a retry period before the crash: the Lease was not taken before expiry
+            assertTrue(takeover.compareTo(LEASE.minusMillis(500)) > 0, "taken over only once expired: " + takeover);
+        } finally {
+            dead.stop();
+            survivor.stop();
+        }
+    }
+
+    @Test
+    void should_refuse_a_lease_duration_that_a_lease_cannot_hold() {
+        // a Lease holds whole seconds: 1.5 s would be read as 1 s by the replicas waiting to take over
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> new LeaseLeadership(
+                cluster.client(), NAMESPACE, "slimjobs-leader", "replica-a", Duration.ofMillis(1500),
+                Duration.ofMillis(1000), Duration.ofMillis(100)));
+        assertTrue(refused.getMessage().contains("slimjobs.leader.lease-duration"), refused.getMessage());
     }
 
     @Test

@@ -15,7 +15,8 @@ import io.slimjobs.kube.Labels;
 
 /**
  * Watches the API server the way an operator would: which executions were released and in which order, when each
- * finished, and how many of each cap group were released and unfinished at once.
+ * finished, how many of each cap group were released and unfinished at once, and every release (a Job's
+ * `spec.suspend` going from true to false) with the time it was seen.
  */
 final class ReleaseObserver implements AutoCloseable {
 
@@ -24,6 +25,7 @@ final class ReleaseObserver implements AutoCloseable {
     private final List<String> releaseOrder = new CopyOnWriteArrayList<>();
     private final Map<String, Set<String>> activeByGroup = new ConcurrentHashMap<>();
     private final Map<String, Integer> mostActiveByGroup = new ConcurrentHashMap<>();
+    private final List<Release> releases = new CopyOnWriteArrayList<>();
     private final UnaryOperator<String> capGroupOf;
     private final SharedIndexInformer<Job> informer;
 
@@ -37,6 +39,10 @@ final class ReleaseObserver implements AutoCloseable {
 
             @Override
             public void onUpdate(Job before, Job after) {
+                if (Boolean.TRUE.equals(before.getSpec().getSuspend())
+                        && Boolean.FALSE.equals(after.getSpec().getSuspend())) {
+                    releases.add(new Release(after.getMetadata().getLabels().get(Labels.ID), System.nanoTime()));
+                }
                 record(after, false);
             }
 
@@ -71,6 +77,15 @@ final class ReleaseObserver implements AutoCloseable {
         return job.getStatus() != null && job.getStatus().getConditions() != null
                 && job.getStatus().getConditions().stream().anyMatch(c -> "True".equals(c.getStatus())
                         && ("Complete".equals(c.getType()) || "Failed".equals(c.getType())));
+    }
+
+    /** One release: the execution's id and the {@link System#nanoTime()} it was seen at. */
+    record Release(String id, long seenAtNanos) {
+    }
+
+    /** Every suspend true → false transition seen, in order: an execution released twice appears twice. */
+    List<Release> releases() {
+        return releases;
     }
 
     List<String> releaseOrder() {

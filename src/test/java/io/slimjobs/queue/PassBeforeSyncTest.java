@@ -1,0 +1,79 @@
+package io.slimjobs.queue;
+
+import static io.slimjobs.SlimJobsTestSupport.awaitUntil;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.slimjobs.config.JobOverrides;
+import io.slimjobs.config.JobsConfiguration;
+import io.slimjobs.config.JobsConfigurationLoader;
+import io.slimjobs.demo.EmbeddedCluster;
+import io.slimjobs.kube.JobFactory;
+import io.slimjobs.kube.JobIndex;
+import io.slimjobs.kube.PodIndex;
+import io.slimjobs.trigger.GuardRails;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The dispatcher on its own, with passes run one at a time as the pass route runs them, and no periodic resync. */
+class PassBeforeSyncTest {
+
+    private static final String NAMESPACE = "before-sync";
+    private static final JobsConfiguration CONFIGURATION = JobsConfigurationLoader.parse(new JobsConfigurationLoader
+            .Source("test", "{\"Configurations\": {\"pair\": {\"Image\": \"busybox:1.36\", \"NumberParallelJob\": 2}}}"));
+
+    private EmbeddedCluster cluster;
+    private PodIndex pods;
+    private JobIndex jobs;
+    private ScheduledExecutorService passes;
+
+    @BeforeEach
+    void start() {
+        cluster = EmbeddedCluster.start(NAMESPACE, null);
+        pods = new PodIndex(cluster.client(), NAMESPACE, 0);
+        CapGroups capGroups = new CapGroups(CONFIGURATION);
+        jobs = new JobIndex(cluster.client(), NAMESPACE, 0, pods, capGroups::of);
+        passes = Executors.newSingleThreadScheduledExecutor();
+    }
+
+    @AfterEach
+    void stop() {
+        passes.shutdownNow();
+        jobs.close();
+        pods.close();
+        cluster.close();
+    }
+
+    @Test
+    void should_serve_a_pass_asked_for_before_the_job_cache_synced_once_it_has() throws Exception {
+        Job queued = new JobFactory(NAMESPACE, Clock.systemUTC())
+                .build(GuardRails.apply("pair", CONFIGURATION.definitionFor("pair"), JobOverrides.NONE),
+                        UUID.randomUUID().toString());
+        cluster.client().batch().v1().jobs().inNamespace(NAMESPACE).resource(queued).create();
+        Dispatcher dispatcher = new Dispatcher(cluster.client(), NAMESPACE, jobs, new CapGroups(CONFIGURATION),
+                Clock.systemUTC(), Duration.ofMinutes(5));
+        dispatcher.start(group -> passes.execute(() -> {
+            dispatcher.dequeued(group);
+            dispatcher.pass(group);
+        }), dispatcher::releaseNow, passes);
+
+        // a new leader's takeover and an event's request, both before the cache holds anything
+        dispatcher.takeOver();
+        dispatcher.enqueue("pair");
+        passes.submit(() -> { }).get(); // both weighed: passes run in order on one thread
+        assertFalse(jobs.hasSynced());
+
+        pods.start();
+        jobs.start();
+        awaitUntil("the queued execution released, with no event or resync asking again",
+                () -> Boolean.FALSE.equals(cluster.client().batch().v1().jobs().inNamespace(NAMESPACE)
+                        .withName(queued.getMetadata().getName()).get().getSpec().getSuspend()));
+    }
+}
