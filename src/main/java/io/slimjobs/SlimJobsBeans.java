@@ -116,8 +116,6 @@ public class SlimJobsBeans implements CamelConfiguration {
         jobs.onChange(dispatcher::enqueue);
         pods.onChange(dispatcher::enqueue);
         dependencies.onChange(dispatcher::dependencyChanged);
-        // started here, ahead of the Jobs, and closed with the client; once read, every queued execution is weighed
-        dependencies.start().thenRun(dispatcher::resyncAll);
         // the embedded demo is reached from this machine only, so loopback callers are trusted there
         String trusted = embedded && trustedCidrs.isBlank() ? "127.0.0.0/8,::1" : trustedCidrs;
         CallerTrust callerTrust = new CallerTrust(trusted, trustedProxies, pods, trustPodIps);
@@ -142,7 +140,7 @@ public class SlimJobsBeans implements CamelConfiguration {
         registry.bind("triggerSteps", new TriggerSteps(configuration, new JobFactory(ns, Clock.systemUTC()), jobs, ns));
         registry.bind("jobsApi", new JobsApi(configuration, jobs, callerTrust, cluster.client(), ns));
         registry.bind("readiness", new Readiness(jobs, pods, dispatcher, leadership));
-        context.addService(new SlimJobsRuntime(context, cluster, pods, jobs, dispatcher));
+        context.addService(new SlimJobsRuntime(context, cluster, pods, dependencies, jobs, dispatcher));
         context.addService(leadership);
         // on shutdown the Lease is given up first, before in-flight requests are waited for, so that another
         // replica dispatches within seconds instead of after the Lease expires

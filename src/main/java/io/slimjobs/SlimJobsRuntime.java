@@ -3,6 +3,7 @@ package io.slimjobs;
 import java.util.concurrent.ScheduledExecutorService;
 
 import io.slimjobs.kube.ClusterConnection;
+import io.slimjobs.kube.DependencyIndex;
 import io.slimjobs.kube.JobIndex;
 import io.slimjobs.kube.PodIndex;
 import io.slimjobs.queue.Dispatcher;
@@ -12,24 +13,26 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.service.ServiceSupport;
 
 /**
- * Starts the informers and wires the dispatcher to its routes with the Camel context, and stops them and the
- * connection with it.
+ * Starts the informers (pods, dependencies, Jobs) and wires the dispatcher to its routes with the Camel context, and
+ * stops them and the connection with it.
  */
 final class SlimJobsRuntime extends ServiceSupport {
 
     private final CamelContext context;
     private final ClusterConnection cluster;
     private final PodIndex pods;
+    private final DependencyIndex dependencies;
     private final JobIndex jobs;
     private final Dispatcher dispatcher;
     private ProducerTemplate routes;
     private ScheduledExecutorService dispatcherTimer;
 
-    SlimJobsRuntime(CamelContext context, ClusterConnection cluster, PodIndex pods, JobIndex jobs,
-                    Dispatcher dispatcher) {
+    SlimJobsRuntime(CamelContext context, ClusterConnection cluster, PodIndex pods, DependencyIndex dependencies,
+                    JobIndex jobs, Dispatcher dispatcher) {
         this.context = context;
         this.cluster = cluster;
         this.pods = pods;
+        this.dependencies = dependencies;
         this.jobs = jobs;
         this.dispatcher = dispatcher;
     }
@@ -42,6 +45,8 @@ final class SlimJobsRuntime extends ServiceSupport {
                 execution -> routes.requestBody(DispatcherRoutes.RELEASES, execution, Boolean.class),
                 dispatcherTimer);
         pods.start();
+        // once the dependencies are read, every queued execution is weighed again: until then each waits
+        dependencies.start().thenRun(dispatcher::resyncAll);
         jobs.start();
     }
 
@@ -52,6 +57,7 @@ final class SlimJobsRuntime extends ServiceSupport {
             routes.stop();
         }
         jobs.close();
+        dependencies.close();
         pods.close();
         cluster.close();
     }

@@ -15,6 +15,7 @@ import io.slimjobs.config.JobsConfiguration;
 import io.slimjobs.config.JobsConfigurationLoader;
 import io.slimjobs.demo.EmbeddedCluster;
 import io.slimjobs.kube.JobFactory;
+import io.slimjobs.kube.DependencyIndex;
 import io.slimjobs.kube.JobIndex;
 import io.slimjobs.kube.PodIndex;
 import io.slimjobs.trigger.GuardRails;
@@ -31,6 +32,7 @@ class PassBeforeSyncTest {
 
     private EmbeddedCluster cluster;
     private PodIndex pods;
+    private DependencyIndex dependencies;
     private JobIndex jobs;
     private ScheduledExecutorService passes;
 
@@ -38,8 +40,9 @@ class PassBeforeSyncTest {
     void start() {
         cluster = EmbeddedCluster.start(NAMESPACE, null);
         pods = new PodIndex(cluster.client(), NAMESPACE, 0);
+        dependencies = new DependencyIndex(cluster.client(), NAMESPACE, 0);
         CapGroups capGroups = new CapGroups(CONFIGURATION);
-        jobs = new JobIndex(cluster.client(), NAMESPACE, 0, pods, capGroups::of);
+        jobs = new JobIndex(cluster.client(), NAMESPACE, 0, pods, capGroups::of, dependencies);
         passes = Executors.newSingleThreadScheduledExecutor();
     }
 
@@ -48,6 +51,7 @@ class PassBeforeSyncTest {
         passes.shutdownNow();
         jobs.close();
         pods.close();
+        dependencies.close();
         cluster.close();
     }
 
@@ -58,7 +62,7 @@ class PassBeforeSyncTest {
                         UUID.randomUUID().toString());
         cluster.client().batch().v1().jobs().inNamespace(NAMESPACE).resource(queued).create();
         Dispatcher dispatcher = new Dispatcher(cluster.client(), NAMESPACE, jobs, new CapGroups(CONFIGURATION),
-                Clock.systemUTC(), Duration.ofMinutes(5));
+                Clock.systemUTC(), Duration.ofMinutes(5), dependencies);
         dispatcher.start(group -> passes.execute(() -> {
             dispatcher.dequeued(group);
             dispatcher.pass(group);
