@@ -10,7 +10,7 @@ import org.apache.camel.builder.RouteBuilder;
 public class DispatcherRoutes extends RouteBuilder {
 
     /** Cap groups waiting for a pass; the dispatcher sends each at most once until its pass begins. */
-    public static final String PASSES = "seda:dispatcher-passes";
+    public static final String PASSES = "seda:dispatcher-passes?pollTimeout=100";
     /** One release decided by a pass; answers true when the Job was unsuspended. */
     public static final String RELEASES = "direct:dispatcher-release";
     /** The `master:` namespace of leader-only routes; every namespace maps to the one Lease. */

@@ -10,8 +10,10 @@ import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.TimeUnit;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaderElectionRecord;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.Lock;
@@ -49,6 +51,7 @@ public final class LeaseLeadership extends AbstractCamelClusterService<LeaseLead
     private volatile long renewedUntil;
     private volatile boolean stopping;
     private CompletableFuture<?> election;
+    private LeaderElector elector;
 
     public LeaseLeadership(KubernetesClient client, String namespace, String leaseName, String identity,
                            Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
@@ -94,16 +97,18 @@ public final class LeaseLeadership extends AbstractCamelClusterService<LeaseLead
         if (stopping) {
             return;
         }
-        election = client.leaderElector().withConfig(new LeaderElectionConfigBuilder()
+        elector = client.leaderElector().withConfig(new LeaderElectionConfigBuilder()
                 .withName(leaseName)
                 .withLock(new RenewalTimingLock(new LeaseLock(namespace, leaseName, identity)))
                 .withLeaseDuration(leaseDuration)
                 .withRenewDeadline(renewDeadline)
                 .withRetryPeriod(retryPeriod)
-                .withReleaseOnCancel(true)
+                // released by doStop: on cancel, fabric8 would read the Lease on the connection the cancel closes
+                .withReleaseOnCancel(false)
                 .withLeaderCallbacks(new LeaderCallbacks(() -> leaderIs(identity), this::stoppedLeading,
                         this::leaderIs))
-                .build()).build().start();
+                .build()).build();
+        election = elector.start();
         election.whenComplete((ignored, failure) -> elect());
     }
 
@@ -111,15 +116,37 @@ public final class LeaseLeadership extends AbstractCamelClusterService<LeaseLead
     @Override
     protected void doStop() throws Exception {
         CompletableFuture<?> running;
+        LeaderElector stopped;
         synchronized (this) {
             stopping = true;
             running = election;
+            stopped = elector;
         }
+        boolean led = leads();
+        stoppedLeading();
         if (running != null) {
             running.cancel(true);
+            if (led) {
+                release(stopped);
+            }
         }
-        stoppedLeading();
         super.doStop();
+    }
+
+    /** Shortens the Lease to a second, so that another replica takes it at once; a second try on a new connection. */
+    private void release(LeaderElector stopped) {
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            try {
+                stopped.release();
+                LOG.info("This replica ({}) gave the Lease {} up", identity, leaseName);
+                return;
+            } catch (KubernetesClientException e) {
+                if (attempt == 2) {
+                    LOG.warn("This replica ({}) could not give the Lease {} up; another replica takes it once it "
+                            + "expires: {}", identity, leaseName, e.getMessage());
+                }
+            }
+        }
     }
 
     private void stoppedLeading() {

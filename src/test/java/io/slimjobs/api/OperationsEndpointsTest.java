@@ -86,7 +86,7 @@ class OperationsEndpointsTest extends SlimJobsTestSupport {
     /** The value of the one sample of a Prometheus metric whose labels include all of {@code labels}. */
     private Optional<Double> sample(String metrics, String name, String... labels) {
         List<String> lines = metrics.lines()
-                .filter(line -> line.startsWith(name + "{"))
+                .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
                 .filter(line -> List.of(labels).stream().allMatch(line::contains))
                 .toList();
         assertTrue(lines.size() <= 1, () -> "several samples match: " + lines);
@@ -110,6 +110,14 @@ class OperationsEndpointsTest extends SlimJobsTestSupport {
 
         ApiAssertions.assertJson(answer);
         assertEquals("UP", answer.json().get("status").asText());
+    }
+
+    /** The only replica takes the Lease: /ready and the leader gauge say so. */
+    @Test
+    void should_say_in_ready_and_metrics_that_the_only_replica_leads() {
+        awaitUntil("leading", () -> get("/ready").json().path("Leader").asBoolean());
+
+        assertEquals(Optional.of(1.0), sample(get("/metrics").body(), "slimjobs_leader"));
     }
 
     @Test

@@ -30,8 +30,8 @@ class TriggerApiTest extends SlimJobsTestSupport {
 
     @Override
     protected void doPostTearDown() throws Exception {
-        lagging.close();
         super.doPostTearDown();
+        lagging.close();
     }
 
     @Test
