@@ -129,7 +129,9 @@ public abstract class SlimJobsTestSupport extends CamelMainTestSupport {
     protected void doPostTearDown() throws Exception {
         // JUnit runs this before the extension stops the context: stop it first, as a pod is stopped while its
         // API server stays up, so that shutdown (giving the Lease up) meets a live API server
-        context.stop();
+        if (context != null) {
+            context.stop();
+        }
         cluster.close();
     }
 
