@@ -64,7 +64,7 @@ public final class Dispatcher {
     private final Map<String, Set<String>> assumed = new ConcurrentHashMap<>();
     /** The timed re-check each cap group has scheduled: when it is due. No event marks an image-pull timeout. */
     private final Map<String, Instant> recheckAt = new ConcurrentHashMap<>();
-    private Consumer<String> passRequests;
+    private volatile Consumer<String> passRequests;
     private Predicate<ExecutionView> releases;
     private ScheduledExecutorService timer;
     private volatile Throwable stoppedBy;
@@ -87,8 +87,10 @@ public final class Dispatcher {
     }
 
     private void enqueueGroup(String capGroup) {
-        if (pendingGroups.add(capGroup)) {
-            passRequests.accept(capGroup);
+        Consumer<String> requests = passRequests;
+        // before start, a request waits among the pending groups: start sends them
+        if (pendingGroups.add(capGroup) && requests != null) {
+            requests.accept(capGroup);
         }
     }
 
@@ -132,9 +134,11 @@ public final class Dispatcher {
      */
     public void start(Consumer<String> passRequests, Predicate<ExecutionView> releases,
                       ScheduledExecutorService timer) {
-        this.passRequests = passRequests;
         this.releases = releases;
         this.timer = timer;
+        this.passRequests = passRequests;
+        // events may come before the routes are wired (an informer started early): their passes go now
+        pendingGroups.forEach(passRequests);
         // a pass asked for before the Job cache synced found nothing to count and was dropped (a new leader's
         // takeover can be one): once it has synced, every cap group gets its pass
         jobs.whenSynced(this::resyncAll);

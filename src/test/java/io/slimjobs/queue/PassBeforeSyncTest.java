@@ -1,11 +1,14 @@
 package io.slimjobs.queue;
 
 import static io.slimjobs.SlimJobsTestSupport.awaitUntil;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -14,8 +17,8 @@ import io.slimjobs.config.JobOverrides;
 import io.slimjobs.config.JobsConfiguration;
 import io.slimjobs.config.JobsConfigurationLoader;
 import io.slimjobs.demo.EmbeddedCluster;
-import io.slimjobs.kube.JobFactory;
 import io.slimjobs.kube.DependencyIndex;
+import io.slimjobs.kube.JobFactory;
 import io.slimjobs.kube.JobIndex;
 import io.slimjobs.kube.PodIndex;
 import io.slimjobs.trigger.GuardRails;
@@ -79,5 +82,19 @@ class PassBeforeSyncTest {
         awaitUntil("the queued execution released, with no event or resync asking again",
                 () -> Boolean.FALSE.equals(cluster.client().batch().v1().jobs().inNamespace(NAMESPACE)
                         .withName(queued.getMetadata().getName()).get().getSpec().getSuspend()));
+    }
+
+    /** An informer started before the routes are wired may report at once: its pass is asked for on start. */
+    @Test
+    void should_ask_for_the_passes_requested_before_it_started_once_it_starts() {
+        Dispatcher dispatcher = new Dispatcher(cluster.client(), NAMESPACE, jobs, new CapGroups(CONFIGURATION),
+                Clock.systemUTC(), Duration.ofMinutes(5), dependencies);
+        dispatcher.enqueue("pair");
+        dispatcher.enqueue("pair");
+        List<String> requested = new CopyOnWriteArrayList<>();
+
+        dispatcher.start(requested::add, dispatcher::releaseNow, passes);
+
+        assertEquals(List.of("pair"), requested);
     }
 }
