@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class DependencyIndex implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DependencyIndex.class);
+    /** Objects carrying SlimJobs' wake mark, under one key: every pass weighs them, so it must not scan the rest. */
+    private static final String WOKEN = "woken";
 
     private final String namespace;
     private final SharedIndexInformer<Deployment> deployments;
@@ -35,6 +37,13 @@ public final class DependencyIndex implements AutoCloseable {
         this.namespace = namespace;
         deployments = client.apps().deployments().inNamespace(namespace).runnableInformer(resyncMillis);
         statefulSets = client.apps().statefulSets().inNamespace(namespace).runnableInformer(resyncMillis);
+        deployments.addIndexers(Map.of(WOKEN, DependencyIndex::wokenKey));
+        statefulSets.addIndexers(Map.of(WOKEN, DependencyIndex::wokenKey));
+    }
+
+    private static List<String> wokenKey(HasMetadata object) {
+        Map<String, String> annotations = object.getMetadata().getAnnotations();
+        return annotations != null && annotations.get(Labels.WOKEN) != null ? List.of(WOKEN) : List.of();
     }
 
     /** Tells the listener the name of every Deployment or StatefulSet added, changed or removed. */
@@ -88,8 +97,8 @@ public final class DependencyIndex implements AutoCloseable {
 
     /** The dependencies that carry SlimJobs' wake mark. */
     public List<Dependency> woken() {
-        return Stream.concat(deployments.getStore().list().stream().map(DependencyIndex::of),
-                        statefulSets.getStore().list().stream().map(DependencyIndex::of))
+        return Stream.concat(Informers.byIndex(deployments, WOKEN, WOKEN).stream().map(DependencyIndex::of),
+                        Informers.byIndex(statefulSets, WOKEN, WOKEN).stream().map(DependencyIndex::of))
                 .filter(dependency -> dependency.wakeMark().isPresent()).toList();
     }
 
