@@ -12,6 +12,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.slimjobs.api.HttpFallback;
 import io.slimjobs.api.JobsApi;
 import io.slimjobs.api.Readiness;
+import io.slimjobs.config.Definitions;
 import io.slimjobs.config.JobsConfiguration;
 import io.slimjobs.config.JobsConfigurationLoader;
 import io.slimjobs.demo.EmbeddedCluster;
@@ -107,8 +108,9 @@ public class SlimJobsBeans implements CamelConfiguration {
     private void wire(CamelContext context, JobsConfiguration configuration, ClusterConnection cluster,
                       boolean embedded) throws Exception {
         String ns = cluster.namespace();
+        Definitions definitions = new Definitions(configuration);
         PodIndex pods = new PodIndex(cluster.client(), ns, informerResyncMillis);
-        CapGroups capGroups = new CapGroups(configuration);
+        CapGroups capGroups = new CapGroups(definitions);
         DependencyIndex dependencies = new DependencyIndex(cluster.client(), ns, informerResyncMillis);
         JobIndex jobs = new JobIndex(cluster.client(), ns, informerResyncMillis, pods, capGroups::of, dependencies);
         Dispatcher dispatcher = new Dispatcher(cluster.client(), ns, jobs, capGroups, Clock.systemUTC(),
@@ -135,10 +137,11 @@ public class SlimJobsBeans implements CamelConfiguration {
         }
         Gauge.builder("slimjobs_leader", leadership, l -> l.leads() ? 1 : 0)
                 .description("1 on the replica that holds the Lease and dispatches, 0 elsewhere").register(metrics);
+        registry.bind("definitions", definitions);
         registry.bind("leadership", leadership);
         registry.bind("dispatcher", dispatcher);
-        registry.bind("triggerSteps", new TriggerSteps(configuration, new JobFactory(ns, Clock.systemUTC()), jobs, ns));
-        registry.bind("jobsApi", new JobsApi(configuration, jobs, callerTrust, cluster.client(), ns));
+        registry.bind("triggerSteps", new TriggerSteps(definitions, new JobFactory(ns, Clock.systemUTC()), jobs, ns));
+        registry.bind("jobsApi", new JobsApi(definitions, jobs, callerTrust, cluster.client(), ns));
         registry.bind("readiness", new Readiness(jobs, pods, dispatcher, leadership));
         context.addService(new SlimJobsRuntime(context, cluster, pods, dependencies, jobs, dispatcher));
         context.addService(leadership);

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.slimjobs.config.Definitions;
 import io.slimjobs.config.JobDefinition;
 import io.slimjobs.config.JobsConfiguration;
 import io.slimjobs.config.Visibility;
@@ -27,15 +28,15 @@ public final class JobsApi {
 
     public static final String TRUSTED_CALLER = "slimjobsTrustedCaller";
 
-    private final JobsConfiguration configuration;
+    private final Definitions definitions;
     private final JobIndex jobs;
     private final CallerTrust callerTrust;
     private final KubernetesClient client;
     private final String namespace;
 
-    public JobsApi(JobsConfiguration configuration, JobIndex jobs, CallerTrust callerTrust, KubernetesClient client,
+    public JobsApi(Definitions definitions, JobIndex jobs, CallerTrust callerTrust, KubernetesClient client,
                    String namespace) {
-        this.configuration = configuration;
+        this.definitions = definitions;
         this.jobs = jobs;
         this.callerTrust = callerTrust;
         this.client = client;
@@ -80,13 +81,14 @@ public final class JobsApi {
 
     /** Every definition the caller may see, with its executions that have not finished. */
     public List<Map<String, Object>> status(@ExchangeProperty(TRUSTED_CALLER) boolean trusted) {
+        JobsConfiguration configuration = definitions.current();
         return configuration.definitions().entrySet().stream()
                 .filter(entry -> trusted || entry.getValue().visibility() == Visibility.Public)
-                .map(entry -> status(entry.getKey(), entry.getValue()))
+                .map(entry -> status(configuration, entry.getKey(), entry.getValue()))
                 .toList();
     }
 
-    private Map<String, Object> status(String name, JobDefinition definition) {
+    private Map<String, Object> status(JobsConfiguration configuration, String name, JobDefinition definition) {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("Name", name);
         status.put("Visibility", definition.visibility());
@@ -102,7 +104,7 @@ public final class JobsApi {
 
     private String visibleJob(String name, boolean trusted) {
         String jobName = Names.jobName(name);
-        VisibilityGuard.check(jobName, configuration.definitionFor(jobName), trusted);
+        VisibilityGuard.check(jobName, definitions.current().definitionFor(jobName), trusted);
         return jobName;
     }
 }

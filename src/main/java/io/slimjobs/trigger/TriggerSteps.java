@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.UUID;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.slimjobs.config.Definitions;
 import io.slimjobs.config.JobDefinition;
 import io.slimjobs.config.JobsConfiguration;
 import io.slimjobs.kube.JobFactory;
@@ -27,13 +28,13 @@ public final class TriggerSteps {
     /** How long an accepted trigger waits for its Job to reach the cache before answering anyway. */
     private static final Duration CACHE_WAIT = Duration.ofSeconds(2);
 
-    private final JobsConfiguration configuration;
+    private final Definitions definitions;
     private final JobFactory jobFactory;
     private final JobIndex jobs;
     private final String namespace;
 
-    public TriggerSteps(JobsConfiguration configuration, JobFactory jobFactory, JobIndex jobs, String namespace) {
-        this.configuration = configuration;
+    public TriggerSteps(Definitions definitions, JobFactory jobFactory, JobIndex jobs, String namespace) {
+        this.definitions = definitions;
         this.jobFactory = jobFactory;
         this.jobs = jobs;
         this.namespace = namespace;
@@ -42,6 +43,7 @@ public final class TriggerSteps {
     /** Name rules, visibility, then the overrides against the definition's guard rails. */
     public ExecutionPlan plan(TriggerRequest request, Exchange exchange) {
         String jobName = Names.jobName(request.jobName());
+        JobsConfiguration configuration = definitions.current();
         JobDefinition definition = configuration.definitionFor(jobName);
         exchange.setProperty(DEFINITION_PROPERTY,
                 configuration.definitions().containsKey(jobName) ? jobName : JobsConfiguration.DEFAULT);

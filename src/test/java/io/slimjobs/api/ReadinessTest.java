@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.slimjobs.config.Definitions;
 import io.slimjobs.config.JobsConfigurationLoader;
 import io.slimjobs.demo.EmbeddedCluster;
 import io.slimjobs.kube.DependencyIndex;
@@ -111,7 +112,7 @@ class ReadinessTest {
 
     private static Dispatcher dispatcher(EmbeddedCluster cluster, JobIndex jobs, Clock clock) {
         var configuration = JobsConfigurationLoader.builtInDefault();
-        return new Dispatcher(cluster.client(), NAMESPACE, jobs, new CapGroups(configuration), clock,
+        return new Dispatcher(cluster.client(), NAMESPACE, jobs, new CapGroups(new Definitions(configuration)), clock,
                 Duration.ofMinutes(5), new DependencyIndex(cluster.client(), NAMESPACE, 0));
     }
 

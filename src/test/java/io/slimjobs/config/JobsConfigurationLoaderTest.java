@@ -2,6 +2,7 @@ package io.slimjobs.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -243,11 +244,14 @@ class JobsConfigurationLoaderTest {
         List<ScheduleDefinition> schedules = parse("""
                 {"Schedules": {"fib": [
                   {"Schedule": "0 0 * * *", "Args": ["42"]},
-                  {"schedule": "@hourly", "Args": ["1", "2"], "DependsOn": ["cache"], "BackoffLimit": 0}
+                  {"schedule": "@hourly", "TimeZone": "Europe/Paris", "Args": ["1", "2"], "DependsOn": ["cache"],
+                   "BackoffLimit": 0}
                 ]}}
                 """).schedules().get("fib");
 
         assertEquals("0 0 * * *", schedules.get(0).schedule());
+        assertNull(schedules.get(0).timeZone());
+        assertEquals("Europe/Paris", schedules.get(1).timeZone());
         assertEquals(List.of("42"), schedules.get(0).overrides().args());
         assertEquals("@hourly", schedules.get(1).schedule());
         assertEquals(List.of("1", "2"), schedules.get(1).overrides().args());

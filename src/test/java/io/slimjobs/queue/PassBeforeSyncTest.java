@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.slimjobs.config.Definitions;
 import io.slimjobs.config.JobOverrides;
 import io.slimjobs.config.JobsConfiguration;
 import io.slimjobs.config.JobsConfigurationLoader;
@@ -44,7 +45,7 @@ class PassBeforeSyncTest {
         cluster = EmbeddedCluster.start(NAMESPACE, null);
         pods = new PodIndex(cluster.client(), NAMESPACE, 0);
         dependencies = new DependencyIndex(cluster.client(), NAMESPACE, 0);
-        CapGroups capGroups = new CapGroups(CONFIGURATION);
+        CapGroups capGroups = new CapGroups(new Definitions(CONFIGURATION));
         jobs = new JobIndex(cluster.client(), NAMESPACE, 0, pods, capGroups::of, dependencies);
         passes = Executors.newSingleThreadScheduledExecutor();
     }
@@ -64,7 +65,7 @@ class PassBeforeSyncTest {
                 .build(GuardRails.apply("pair", CONFIGURATION.definitionFor("pair"), JobOverrides.NONE),
                         UUID.randomUUID().toString());
         cluster.client().batch().v1().jobs().inNamespace(NAMESPACE).resource(queued).create();
-        Dispatcher dispatcher = new Dispatcher(cluster.client(), NAMESPACE, jobs, new CapGroups(CONFIGURATION),
+        Dispatcher dispatcher = new Dispatcher(cluster.client(), NAMESPACE, jobs, new CapGroups(new Definitions(CONFIGURATION)),
                 Clock.systemUTC(), Duration.ofMinutes(5), dependencies);
         dispatcher.start(group -> passes.execute(() -> {
             dispatcher.dequeued(group);
@@ -87,7 +88,7 @@ class PassBeforeSyncTest {
     /** An informer started before the routes are wired may report at once: its pass is asked for on start. */
     @Test
     void should_ask_for_the_passes_requested_before_it_started_once_it_starts() {
-        Dispatcher dispatcher = new Dispatcher(cluster.client(), NAMESPACE, jobs, new CapGroups(CONFIGURATION),
+        Dispatcher dispatcher = new Dispatcher(cluster.client(), NAMESPACE, jobs, new CapGroups(new Definitions(CONFIGURATION)),
                 Clock.systemUTC(), Duration.ofMinutes(5), dependencies);
         dispatcher.enqueue("pair");
         dispatcher.enqueue("pair");

@@ -12,6 +12,7 @@ import java.util.List;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.slimjobs.config.Definitions;
 import io.slimjobs.config.JobOverrides;
 import io.slimjobs.config.JobsConfiguration;
 import io.slimjobs.config.JobsConfigurationLoader;
@@ -48,7 +49,7 @@ class ReleasesInFlightTest {
                     factory.build(plan, "third"));
             queued.forEach(job -> client.batch().v1().jobs().inNamespace(NAMESPACE).resource(job).create());
 
-            CapGroups capGroups = new CapGroups(configuration);
+            CapGroups capGroups = new CapGroups(new Definitions(configuration));
             PodIndex pods = new PodIndex(client, NAMESPACE, 0);
             DependencyIndex dependencies = new DependencyIndex(client, NAMESPACE, 0);
             JobIndex jobs = new JobIndex(client, NAMESPACE, 0, pods, capGroups::of, dependencies);

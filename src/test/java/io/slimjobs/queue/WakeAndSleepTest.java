@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.slimjobs.config.Definitions;
 import io.slimjobs.SlimJobsTestSupport;
 import io.slimjobs.config.JobsConfigurationLoader;
 import io.slimjobs.kube.DependencyIndex;
@@ -171,8 +172,8 @@ class WakeAndSleepTest extends SlimJobsTestSupport {
 
         final PodIndex pods = new PodIndex(kube(), namespace, 0);
         final DependencyIndex dependencies = new DependencyIndex(kube(), namespace, 0);
-        final CapGroups capGroups = new CapGroups(JobsConfigurationLoader.parse(
-                new JobsConfigurationLoader.Source("test", jobsConfiguration())));
+        final CapGroups capGroups = new CapGroups(new Definitions(JobsConfigurationLoader.parse(
+                new JobsConfigurationLoader.Source("test", jobsConfiguration()))));
         final JobIndex jobs = new JobIndex(kube(), namespace, 0, pods, capGroups::of, dependencies);
         final Dispatcher dispatcher = new Dispatcher(kube(), namespace, jobs, capGroups, Clock.systemUTC(),
                 Duration.ofMinutes(5), dependencies);
