@@ -34,4 +34,9 @@ public final class JobsConfiguration {
     public Map<String, List<ScheduleDefinition>> schedules() {
         return schedules;
     }
+
+    /** Where the schedules of a job name are defined. */
+    public ScheduleSource scheduleSource(String jobName) {
+        return ScheduleSource.Configuration;
+    }
 }
