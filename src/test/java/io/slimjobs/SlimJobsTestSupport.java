@@ -177,7 +177,7 @@ public abstract class SlimJobsTestSupport extends CamelMainTestSupport {
                 .definitionFor(jobName);
         var plan = GuardRails.apply(jobName, definition, JobOverrides.NONE);
         JobFactory factory = new JobFactory(namespace, Clock.fixed(enqueuedFrom, ZoneOffset.UTC));
-        return executionId -> factory.build(plan, executionId);
+        return executionId -> factory.build(plan, executionId, null);
     }
 
     protected List<Job> jobs() {

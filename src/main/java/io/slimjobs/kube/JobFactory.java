@@ -26,13 +26,17 @@ public final class JobFactory {
         this.clock = clock;
     }
 
-    public Job build(ExecutionPlan plan, String executionId) {
+    /** @param idempotencyKey what the trigger was keyed with, recorded as an annotation; null for none */
+    public Job build(ExecutionPlan plan, String executionId, String idempotencyKey) {
         Map<String, String> labels = Map.of(
                 Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE,
                 Labels.JOB, plan.jobName(),
                 Labels.ID, executionId);
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put(Labels.ENQUEUED_AT, nextEnqueueTime().toString());
+        if (idempotencyKey != null) {
+            annotations.put(Labels.IDEMPOTENCY_KEY, idempotencyKey);
+        }
         if (!plan.dependsOn().isEmpty()) {
             annotations.put(Labels.DEPENDS_ON, String.join(",", plan.dependsOn()));
         }

@@ -12,6 +12,8 @@ public final class Labels {
 
     /** When the execution was queued, an RFC 3339 instant in UTC ({@code 2026-01-01T00:00:00.000123Z}): the FIFO order key. */
     public static final String ENQUEUED_AT = "slimjobs.io/enqueued-at";
+    /** The idempotency key the execution was triggered with (a schedule's fire: `schedule:<id>@<occurrence ms>`). */
+    public static final String IDEMPOTENCY_KEY = "slimjobs.io/idempotency-key";
     /** Comma-separated Deployments or StatefulSets the execution waits for. */
     public static final String DEPENDS_ON = "slimjobs.io/depends-on";
 

@@ -1,5 +1,6 @@
 package io.slimjobs.trigger;
 
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.slimjobs.Endpoints;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -15,8 +16,12 @@ public class TriggerRoutes extends RouteBuilder {
                 .errorHandler(noErrorHandler())
                 .bean("triggerSteps", "plan")
                 .bean("triggerSteps", "kubernetesJob")
-                .to("kubernetes-job:local?operation=createJob")
-                .bean("triggerSteps", "accepted")
+                .doTry()
+                    .to("kubernetes-job:local?operation=createJob")
+                    .bean("triggerSteps", "accepted")
+                .doCatch(KubernetesClientException.class).onWhen(TriggerSteps::isRepeat)
+                    .bean("triggerSteps", "repeated")
+                .end()
                 .toD("micrometer:counter:slimjobs.triggers?tags.job=${exchangeProperty."
                         + TriggerSteps.DEFINITION_PROPERTY + "}&tags.outcome=accepted");
     }

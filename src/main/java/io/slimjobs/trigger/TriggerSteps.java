@@ -1,9 +1,11 @@
 package io.slimjobs.trigger;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.slimjobs.config.Definitions;
 import io.slimjobs.config.JobDefinition;
 import io.slimjobs.config.JobsConfiguration;
@@ -13,7 +15,9 @@ import io.slimjobs.kube.Labels;
 import io.slimjobs.kube.Names;
 import io.slimjobs.security.VisibilityGuard;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.component.kubernetes.KubernetesConstants;
+import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +28,8 @@ public final class TriggerSteps {
 
     /** Exchange property holding the definition a trigger runs under, for metrics. */
     public static final String DEFINITION_PROPERTY = "slimjobsDefinition";
+    private static final String REQUEST_PROPERTY = "slimjobsTriggerRequest";
+    private static final String EXECUTION_ID_PROPERTY = "slimjobsExecutionId";
 
     /** How long an accepted trigger waits for its Job to reach the cache before answering anyway. */
     private static final Duration CACHE_WAIT = Duration.ofSeconds(2);
@@ -42,6 +48,7 @@ public final class TriggerSteps {
 
     /** Name rules, visibility, then the overrides against the definition's guard rails. */
     public ExecutionPlan plan(TriggerRequest request, Exchange exchange) {
+        exchange.setProperty(REQUEST_PROPERTY, request);
         String jobName = Names.jobName(request.jobName());
         JobsConfiguration configuration = definitions.current();
         JobDefinition definition = configuration.definitionFor(jobName);
@@ -52,9 +59,17 @@ public final class TriggerSteps {
                 OverridesReader.read(request.overridesJson(), request.contentType()));
     }
 
-    /** The suspended Job, as the headers of the kubernetes-job `createJob` operation. */
-    public void kubernetesJob(ExecutionPlan plan, Exchange exchange) {
-        Job job = jobFactory.build(plan, UUID.randomUUID().toString());
+    /**
+     * The suspended Job, as the headers of the kubernetes-job `createJob` operation. With an idempotency key, the
+     * execution Id, and so the Job name, derive from the job name and the key: a repeat meets the Job made first.
+     */
+    public void kubernetesJob(ExecutionPlan plan, @ExchangeProperty(REQUEST_PROPERTY) TriggerRequest request,
+                              Exchange exchange) {
+        String key = request.idempotencyKey();
+        String id = key == null ? UUID.randomUUID().toString()
+                : UUID.nameUUIDFromBytes((plan.jobName() + "\n" + key).getBytes(StandardCharsets.UTF_8)).toString();
+        exchange.setProperty(EXECUTION_ID_PROPERTY, id);
+        Job job = jobFactory.build(plan, id, key);
         exchange.getMessage().setHeader(KubernetesConstants.KUBERNETES_NAMESPACE_NAME, namespace);
         exchange.getMessage().setHeader(KubernetesConstants.KUBERNETES_JOB_NAME, job.getMetadata().getName());
         exchange.getMessage().setHeader(KubernetesConstants.KUBERNETES_JOB_LABELS, job.getMetadata().getLabels());
@@ -69,6 +84,26 @@ public final class TriggerSteps {
         jobs.awaitCached(id, CACHE_WAIT);
         LOG.info("Job {} execution {} queued ({})", created.getMetadata().getLabels().get(Labels.JOB), id,
                 created.getMetadata().getName());
+        return new TriggerAccepted(id);
+    }
+
+    /**
+     * Whether the create failed only because a request with the same idempotency key already made the Job. A plain
+     * predicate, since a bean method called from `onWhen` sees the exchange without its exception.
+     */
+    public static boolean isRepeat(Exchange exchange) {
+        TriggerRequest request = exchange.getProperty(REQUEST_PROPERTY, TriggerRequest.class);
+        KubernetesClientException refused =
+                ObjectHelper.getException(KubernetesClientException.class, exchange.getException());
+        return request.idempotencyKey() != null && refused != null && refused.getCode() == 409;
+    }
+
+    /** A repeat answers the execution the first request made, whose Id the key gave it. */
+    public TriggerAccepted repeated(@ExchangeProperty(REQUEST_PROPERTY) TriggerRequest request,
+                                    @ExchangeProperty(EXECUTION_ID_PROPERTY) String id) {
+        jobs.awaitCached(id, CACHE_WAIT);
+        LOG.info("Job {} execution {} already exists for idempotency key {}: answered again", request.jobName(), id,
+                request.idempotencyKey());
         return new TriggerAccepted(id);
     }
 }

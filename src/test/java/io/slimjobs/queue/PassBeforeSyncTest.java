@@ -63,7 +63,7 @@ class PassBeforeSyncTest {
     void should_serve_a_pass_asked_for_before_the_job_cache_synced_once_it_has() throws Exception {
         Job queued = new JobFactory(NAMESPACE, Clock.systemUTC())
                 .build(GuardRails.apply("pair", CONFIGURATION.definitionFor("pair"), JobOverrides.NONE),
-                        UUID.randomUUID().toString());
+                        UUID.randomUUID().toString(), null);
         cluster.client().batch().v1().jobs().inNamespace(NAMESPACE).resource(queued).create();
         Dispatcher dispatcher = new Dispatcher(cluster.client(), NAMESPACE, jobs, new CapGroups(new Definitions(CONFIGURATION)),
                 Clock.systemUTC(), Duration.ofMinutes(5), dependencies);

@@ -45,8 +45,8 @@ class ReleasesInFlightTest {
             var plan = GuardRails.apply("single", configuration.definitionFor("single"), JobOverrides.NONE);
             JobFactory factory = new JobFactory(NAMESPACE,
                     Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
-            List<Job> queued = List.of(factory.build(plan, "first"), factory.build(plan, "second"),
-                    factory.build(plan, "third"));
+            List<Job> queued = List.of(factory.build(plan, "first", null), factory.build(plan, "second", null),
+                    factory.build(plan, "third", null));
             queued.forEach(job -> client.batch().v1().jobs().inNamespace(NAMESPACE).resource(job).create());
 
             CapGroups capGroups = new CapGroups(new Definitions(configuration));
