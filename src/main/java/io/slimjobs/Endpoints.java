@@ -9,9 +9,16 @@ public final class Endpoints {
     public static final String API_JOB_POST = "direct:api-job-post";
     public static final String API_JOB_LIST = "direct:api-job-list";
     public static final String API_JOB_DELETE = "direct:api-job-delete";
+    public static final String API_SCHEDULE_POST = "direct:api-schedule-post";
+    public static final String API_SCHEDULE_LIST = "direct:api-schedule-list";
+    public static final String API_SCHEDULE_DELETE = "direct:api-schedule-delete";
     public static final String API_JOBS_STATUS = "direct:api-jobs-status";
     public static final String API_READY = "direct:api-ready";
     public static final String API_METRICS = "direct:api-metrics";
+    /** One tick of the schedules: on the leader, fires every occurrence due. */
+    public static final String SCHEDULE_TICK = "direct:schedule-tick";
+    /** Fires one occurrence of a schedule (a `Fire`) through the trigger pipeline and records the outcome. */
+    public static final String SCHEDULE_FIRE = "direct:schedule-fire";
     /** Writes the body as SlimJobs JSON, keeping only the response code among the headers. */
     public static final String API_JSON_RESPONSE = "direct:api-json-response";
 

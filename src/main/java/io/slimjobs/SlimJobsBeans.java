@@ -12,6 +12,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.slimjobs.api.HttpFallback;
 import io.slimjobs.api.JobsApi;
 import io.slimjobs.api.Readiness;
+import io.slimjobs.api.SchedulesApi;
 import io.slimjobs.config.Definitions;
 import io.slimjobs.config.JobsConfiguration;
 import io.slimjobs.config.JobsConfigurationLoader;
@@ -26,6 +27,11 @@ import io.slimjobs.queue.CapGroups;
 import io.slimjobs.queue.Dispatcher;
 import io.slimjobs.queue.LeaderIdentity;
 import io.slimjobs.queue.LeaseLeadership;
+import io.slimjobs.schedule.RunRecords;
+import io.slimjobs.schedule.ScheduleCatalog;
+import io.slimjobs.schedule.ScheduleStore;
+import io.slimjobs.schedule.ScheduleTicker;
+import io.slimjobs.schedule.ScheduleViews;
 import io.slimjobs.security.CallerTrust;
 import io.slimjobs.trigger.TriggerSteps;
 import org.apache.camel.CamelConfiguration;
@@ -42,6 +48,8 @@ import org.apache.camel.support.ResourceHelper;
 public class SlimJobsBeans implements CamelConfiguration {
 
     static final String DEMO_CONFIGURATION = "classpath:demo/jobs.json";
+    /** The clock schedules read "now" from. */
+    public static final String CLOCK = "clock";
     /** The name camel-micrometer looks the meter registry up by. */
     private static final String METRICS_REGISTRY = "metricsRegistry";
 
@@ -79,6 +87,10 @@ public class SlimJobsBeans implements CamelConfiguration {
     private long renewDeadlineMillis;
     @PropertyInject("slimjobs.leader.retry-period")
     private long retryPeriodMillis;
+    @PropertyInject("slimjobs.schedules.config-map")
+    private String schedulesConfigMap;
+    @PropertyInject("slimjobs.schedules.runs-config-map")
+    private String scheduleRunsConfigMap;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -127,6 +139,17 @@ public class SlimJobsBeans implements CamelConfiguration {
                 Duration.ofMillis(renewDeadlineMillis), Duration.ofMillis(retryPeriodMillis));
 
         Registry registry = context.getRegistry();
+        // what "now" is for schedules: a test binds its own clock first
+        Clock clock = registry.lookupByNameAndType(CLOCK, Clock.class);
+        if (clock == null) {
+            clock = Clock.systemUTC();
+            registry.bind(CLOCK, clock);
+        }
+        ScheduleStore scheduleStore = new ScheduleStore(cluster.client(), ns, schedulesConfigMap, informerResyncMillis);
+        RunRecords runRecords = new RunRecords(cluster.client(), ns, scheduleRunsConfigMap, informerResyncMillis);
+        ScheduleCatalog schedules = new ScheduleCatalog(definitions, scheduleStore);
+        ScheduleViews scheduleViews = new ScheduleViews(schedules, runRecords, clock);
+
         registry.bind("kubernetesClient", cluster.client());
         // camel.metrics.enabled has already bound the registry its route metrics go to: share it, so that
         // /metrics serves them with SlimJobs' own; replacing it would leave them in a registry nobody scrapes
@@ -141,9 +164,13 @@ public class SlimJobsBeans implements CamelConfiguration {
         registry.bind("leadership", leadership);
         registry.bind("dispatcher", dispatcher);
         registry.bind("triggerSteps", new TriggerSteps(definitions, new JobFactory(ns, Clock.systemUTC()), jobs, ns));
-        registry.bind("jobsApi", new JobsApi(definitions, jobs, callerTrust, cluster.client(), ns));
-        registry.bind("readiness", new Readiness(jobs, pods, dispatcher, leadership));
-        context.addService(new SlimJobsRuntime(context, cluster, pods, dependencies, jobs, dispatcher));
+        registry.bind("jobsApi", new JobsApi(definitions, jobs, callerTrust, scheduleViews, cluster.client(), ns));
+        registry.bind("schedulesApi", new SchedulesApi(definitions, schedules, scheduleStore, scheduleViews, clock));
+        registry.bind("scheduleTicker", new ScheduleTicker(schedules, runRecords, clock));
+        registry.bind("readiness", new Readiness(jobs, pods,
+                () -> scheduleStore.hasSynced() && runRecords.hasSynced(), dispatcher, leadership));
+        context.addService(new SlimJobsRuntime(context, cluster, pods, dependencies, jobs, dispatcher, scheduleStore,
+                runRecords));
         context.addService(leadership);
         // on shutdown the Lease is given up first, before in-flight requests are waited for, so that another
         // replica dispatches within seconds instead of after the Lease expires

@@ -8,12 +8,14 @@ import io.slimjobs.kube.JobIndex;
 import io.slimjobs.kube.PodIndex;
 import io.slimjobs.queue.Dispatcher;
 import io.slimjobs.queue.DispatcherRoutes;
+import io.slimjobs.schedule.RunRecords;
+import io.slimjobs.schedule.ScheduleStore;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.service.ServiceSupport;
 
 /**
- * Starts the informers (pods, dependencies, Jobs) and wires the dispatcher to its routes with the Camel context, and
+ * Starts the informers (pods, dependencies, Jobs, schedules and their run records) and wires the dispatcher to its routes with the Camel context, and
  * stops them and the connection with it.
  */
 final class SlimJobsRuntime extends ServiceSupport {
@@ -24,17 +26,21 @@ final class SlimJobsRuntime extends ServiceSupport {
     private final DependencyIndex dependencies;
     private final JobIndex jobs;
     private final Dispatcher dispatcher;
+    private final ScheduleStore schedules;
+    private final RunRecords runRecords;
     private ProducerTemplate routes;
     private ScheduledExecutorService dispatcherTimer;
 
     SlimJobsRuntime(CamelContext context, ClusterConnection cluster, PodIndex pods, DependencyIndex dependencies,
-                    JobIndex jobs, Dispatcher dispatcher) {
+                    JobIndex jobs, Dispatcher dispatcher, ScheduleStore schedules, RunRecords runRecords) {
         this.context = context;
         this.cluster = cluster;
         this.pods = pods;
         this.dependencies = dependencies;
         this.jobs = jobs;
         this.dispatcher = dispatcher;
+        this.schedules = schedules;
+        this.runRecords = runRecords;
     }
 
     @Override
@@ -48,6 +54,8 @@ final class SlimJobsRuntime extends ServiceSupport {
         // once the dependencies are read, every queued execution is weighed again: until then each waits
         dependencies.start().thenRun(dispatcher::resyncAll);
         jobs.start();
+        schedules.start();
+        runRecords.start();
     }
 
     @Override
@@ -56,6 +64,8 @@ final class SlimJobsRuntime extends ServiceSupport {
             context.getExecutorServiceManager().shutdownNow(dispatcherTimer);
             routes.stop();
         }
+        runRecords.close();
+        schedules.close();
         jobs.close();
         dependencies.close();
         pods.close();

@@ -27,6 +27,8 @@ import io.slimjobs.kube.JobFactory;
 import io.slimjobs.kube.Labels;
 import io.slimjobs.demo.SimulatedKubelet;
 import io.slimjobs.trigger.GuardRails;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.DefaultRegistry;
 import org.apache.camel.test.AvailablePortFinder;
 import org.apache.camel.test.junit5.CamelContextConfiguration;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
@@ -86,6 +88,29 @@ public abstract class SlimJobsTestSupport extends CamelMainTestSupport {
     /** Properties a test class sets on top of the defaults. */
     protected Map<String, String> properties() {
         return Map.of();
+    }
+
+    /** The clock SlimJobs' schedules read "now" from; null: the system clock. */
+    protected Clock clock() {
+        return null;
+    }
+
+    /** Bound here, before SlimJobs wires itself: bindToRegistry would come after. */
+    @Override
+    protected Registry createCamelRegistry() throws Exception {
+        Registry registry = super.createCamelRegistry();
+        if (registry == null) {
+            registry = new DefaultRegistry();
+        }
+        if (clock() != null) {
+            registry.bind(SlimJobsBeans.CLOCK, clock());
+        }
+        return registry;
+    }
+
+    /** Another SlimJobs on this test's API server, namespace and configuration, with those properties of its own. */
+    protected SlimJobsReplica replica(String name, Map<String, String> own, Map<String, Object> beans) {
+        return new SlimJobsReplica(name, overrides, own, beans);
     }
 
     @Override

@@ -18,6 +18,10 @@ public class ApiRoutes extends RouteBuilder {
                 .post("/{name}").to(Endpoints.API_JOB_POST)
                 .get("/{name}").to(Endpoints.API_JOB_LIST)
                 .delete("/{name}/{id}").to(Endpoints.API_JOB_DELETE);
+        rest("/job-schedules")
+                .post("/{name}").to(Endpoints.API_SCHEDULE_POST)
+                .get("/{name}").to(Endpoints.API_SCHEDULE_LIST)
+                .delete("/{name}/{id}").to(Endpoints.API_SCHEDULE_DELETE);
         rest("/jobs")
                 .get("/status").to(Endpoints.API_JOBS_STATUS);
         rest()
@@ -37,6 +41,21 @@ public class ApiRoutes extends RouteBuilder {
         apiRoute(Endpoints.API_JOB_DELETE, "api-job-delete")
                 .bean("jobsApi", "delete")
                 .to(Endpoints.API_JSON_RESPONSE);
+
+        apiRoute(Endpoints.API_SCHEDULE_POST, "api-schedule-post")
+                .bean("schedulesApi", "create")
+                .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(201))
+                .to(Endpoints.API_JSON_RESPONSE);
+
+        apiRoute(Endpoints.API_SCHEDULE_LIST, "api-schedule-list")
+                .bean("schedulesApi", "list")
+                .to(Endpoints.API_JSON_RESPONSE);
+
+        apiRoute(Endpoints.API_SCHEDULE_DELETE, "api-schedule-delete")
+                .bean("schedulesApi", "delete")
+                .removeHeaders("*")
+                .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(204))
+                .setBody(constant(""));
 
         apiRoute(Endpoints.API_JOBS_STATUS, "api-jobs-status")
                 .bean("jobsApi", "status")

@@ -13,7 +13,7 @@ import io.slimjobs.config.Visibility;
 import io.slimjobs.error.NotFoundException;
 import io.slimjobs.kube.ExecutionView;
 import io.slimjobs.kube.JobIndex;
-import io.slimjobs.kube.Names;
+import io.slimjobs.schedule.ScheduleViews;
 import io.slimjobs.security.CallerTrust;
 import io.slimjobs.security.VisibilityGuard;
 import io.slimjobs.trigger.TriggerRequest;
@@ -31,14 +31,16 @@ public final class JobsApi {
     private final Definitions definitions;
     private final JobIndex jobs;
     private final CallerTrust callerTrust;
+    private final ScheduleViews schedules;
     private final KubernetesClient client;
     private final String namespace;
 
-    public JobsApi(Definitions definitions, JobIndex jobs, CallerTrust callerTrust, KubernetesClient client,
-                   String namespace) {
+    public JobsApi(Definitions definitions, JobIndex jobs, CallerTrust callerTrust, ScheduleViews schedules,
+                   KubernetesClient client, String namespace) {
         this.definitions = definitions;
         this.jobs = jobs;
         this.callerTrust = callerTrust;
+        this.schedules = schedules;
         this.client = client;
         this.namespace = namespace;
     }
@@ -79,16 +81,16 @@ public final class JobsApi {
         return new NotFoundException("job '" + jobName + "' has no execution with Id '" + id + "'");
     }
 
-    /** Every definition the caller may see, with its executions that have not finished. */
+    /** Every definition the caller may see, with its schedules (every source) and its executions not finished. */
     public List<Map<String, Object>> status(@ExchangeProperty(TRUSTED_CALLER) boolean trusted) {
         JobsConfiguration configuration = definitions.current();
         return configuration.definitions().entrySet().stream()
                 .filter(entry -> trusted || entry.getValue().visibility() == Visibility.Public)
-                .map(entry -> status(configuration, entry.getKey(), entry.getValue()))
+                .map(entry -> status(entry.getKey(), entry.getValue()))
                 .toList();
     }
 
-    private Map<String, Object> status(JobsConfiguration configuration, String name, JobDefinition definition) {
+    private Map<String, Object> status(String name, JobDefinition definition) {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("Name", name);
         status.put("Visibility", definition.visibility());
@@ -97,14 +99,12 @@ public final class JobsApi {
         status.put("NumberParallelJob", definition.numberParallelJob());
         status.put("Resources", definition.resources());
         status.put("DependsOn", definition.dependsOn());
-        status.put("Schedules", configuration.schedules().getOrDefault(name, List.of()));
+        status.put("Schedules", schedules.of(name));
         status.put("RunningJobs", jobs.unfinishedExecutions(name));
         return status;
     }
 
     private String visibleJob(String name, boolean trusted) {
-        String jobName = Names.jobName(name);
-        VisibilityGuard.check(jobName, definitions.current().definitionFor(jobName), trusted);
-        return jobName;
+        return VisibilityGuard.visibleJob(name, definitions.current(), trusted);
     }
 }

@@ -3,6 +3,7 @@ package io.slimjobs.api;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 import io.slimjobs.kube.JobIndex;
 import io.slimjobs.kube.PodIndex;
@@ -11,7 +12,7 @@ import io.slimjobs.queue.LeaseLeadership;
 import org.apache.camel.Exchange;
 
 /**
- * Readiness: the informer caches that every answer is served from hold the cluster's state. Liveness: the
+ * Readiness: the informer caches that every answer is served from (Jobs, pods, schedules) hold the cluster's state. Liveness: the
  * dispatcher still runs; a stopped one releases nothing any more, and only a restart brings it back. Both are this
  * replica's own: readiness also says whether it is the leader, but every replica serves the API.
  */
@@ -19,12 +20,15 @@ public final class Readiness {
 
     private final JobIndex jobs;
     private final PodIndex pods;
+    private final BooleanSupplier schedulesSynced;
     private final Dispatcher dispatcher;
     private final LeaseLeadership leadership;
 
-    public Readiness(JobIndex jobs, PodIndex pods, Dispatcher dispatcher, LeaseLeadership leadership) {
+    public Readiness(JobIndex jobs, PodIndex pods, BooleanSupplier schedulesSynced, Dispatcher dispatcher,
+                     LeaseLeadership leadership) {
         this.jobs = jobs;
         this.pods = pods;
+        this.schedulesSynced = schedulesSynced;
         this.dispatcher = dispatcher;
         this.leadership = leadership;
     }
@@ -33,7 +37,8 @@ public final class Readiness {
     public Map<String, Object> check(Exchange exchange) {
         Optional<String> problem = dispatcherStopped();
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", problem.isEmpty() && jobs.hasSynced() && pods.hasSynced() ? "UP" : "DOWN");
+        body.put("status", problem.isEmpty() && jobs.hasSynced() && pods.hasSynced()
+                && schedulesSynced.getAsBoolean() ? "UP" : "DOWN");
         problem.ifPresent(message -> body.put("message", message));
         body.put("Leader", leadership.leads());
         return answer(exchange, body);

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.slimjobs.Json;
 import io.slimjobs.error.InvalidRequestException;
 import io.slimjobs.kube.Names;
+import io.slimjobs.trigger.GuardRails;
 
 /**
  * Reads the jobs configuration from SlimFaas' environment variable or a file, in SlimFaas' JSON format, and
@@ -81,7 +82,8 @@ public final class JobsConfigurationLoader {
                 definition == null ? null : definition.withDefaults(defaultDefinition.resources())));
 
         definitions.forEach((name, definition) -> problems.addAll(problems("Configurations." + name, definition)));
-        schedules.forEach((name, entries) -> problems.addAll(scheduleProblems("Schedules." + name, entries)));
+        schedules.forEach((name, entries) -> problems.addAll(scheduleProblems("Schedules." + name, name, entries,
+                definitions.getOrDefault(name, defaultDefinition))));
         if (!problems.isEmpty()) {
             throw invalid(source, problems);
         }
@@ -129,12 +131,22 @@ public final class JobsConfigurationLoader {
         return problems;
     }
 
-    private static List<String> scheduleProblems(String path, List<ScheduleDefinition> entries) {
+    /** Each entry has a cron, and overrides its job's guard rails accept: a schedule that could never run is refused. */
+    private static List<String> scheduleProblems(String path, String jobName, List<ScheduleDefinition> entries,
+                                                 JobDefinition definition) {
         List<String> problems = new ArrayList<>();
         for (int i = 0; entries != null && i < entries.size(); i++) {
             ScheduleDefinition entry = entries.get(i);
             if (entry == null || entry.schedule() == null || entry.schedule().isBlank()) {
                 problems.add(path + "[" + i + "].Schedule: is required");
+                continue;
+            }
+            if (definition != null) {
+                try {
+                    GuardRails.apply(jobName, definition, entry.overrides());
+                } catch (InvalidRequestException e) {
+                    problems.add(path + "[" + i + "]: " + e.getMessage());
+                }
             }
         }
         return problems;

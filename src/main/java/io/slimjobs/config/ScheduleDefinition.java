@@ -1,11 +1,14 @@
 package io.slimjobs.config;
 
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.slimjobs.Json;
@@ -24,19 +27,26 @@ public record ScheduleDefinition(String schedule, String timeZone, @JsonUnwrappe
         for (Iterator<Map.Entry<String, JsonNode>> it = overrides.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             if (field.getKey().equalsIgnoreCase("Schedule")) {
-                schedule = text(field.getValue());
+                schedule = text("Schedule", field.getValue());
                 // the rest are overrides, each of which must be one JobOverrides knows
                 it.remove();
             } else if (field.getKey().equalsIgnoreCase("TimeZone")) {
-                timeZone = text(field.getValue());
+                timeZone = text("TimeZone", field.getValue());
                 it.remove();
             }
         }
         return new ScheduleDefinition(schedule, timeZone, Json.MAPPER.treeToValue(overrides, JobOverrides.class));
     }
 
-    /** asText() of a JSON null is the text "null", which is no value at all. */
-    private static String text(JsonNode value) {
-        return value.isNull() ? null : value.asText();
+    /** A JSON null is no value at all; a number or an object is no cron or zone either, whatever its text. */
+    private static String text(String field, JsonNode value) throws JsonMappingException {
+        if (value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw JsonMappingException.from((JsonParser) null, field + ": must be a string, not "
+                    + value.getNodeType().name().toLowerCase(Locale.ROOT));
+        }
+        return value.asText();
     }
 }

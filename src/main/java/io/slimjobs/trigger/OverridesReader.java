@@ -23,8 +23,18 @@ public final class OverridesReader {
     }
 
     public static JobOverrides read(String json, String contentType) {
+        return read(json, contentType, JobOverrides.class, JobOverrides.NONE);
+    }
+
+    /**
+     * A body that holds overrides, and possibly more beside them (a schedule entry), read the way a trigger's is:
+     * the same content types, the same malformed-JSON and unknown-property answers.
+     *
+     * @param empty what an empty body means
+     */
+    public static <T> T read(String json, String contentType, Class<T> type, T empty) {
         if (json == null || json.isBlank()) {
-            return JobOverrides.NONE;
+            return empty;
         }
         if (!isJson(contentType)) {
             throw unsupported(contentType);
@@ -40,7 +50,7 @@ public final class OverridesReader {
             throw new InvalidRequestException("the body must be a JSON object of overrides, not " + kind(tree));
         }
         try {
-            return Json.MAPPER.treeToValue(tree, JobOverrides.class);
+            return Json.MAPPER.treeToValue(tree, type);
         } catch (JsonProcessingException e) {
             throw new InvalidRequestException("invalid overrides: " + Json.describe(e));
         }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -181,8 +183,13 @@ class OperationsEndpointsTest extends SlimJobsTestSupport {
                 {"Requests": {"cpu": "100m", "memory": "100Mi"}, "Limits": {"cpu": "100m", "memory": "100Mi"}}
                 """), nightly.get("Resources"));
         assertEquals(1, nightly.get("Schedules").size(), nightly::toString);
-        assertEquals(json("{\"Schedule\": \"0 0 * * *\", \"Args\": [\"42\"]}"), nightly.get("Schedules").get(0),
-                "a schedule is shown as it is configured, its overrides beside Schedule");
+        JsonNode schedule = nightly.get("Schedules").get(0);
+        long nextMidnight = LocalDate.now(ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()
+                .toEpochMilli();
+        assertEquals(json("{\"Id\": \"" + schedule.get("Id").asText() + "\", \"Name\": \"nightly\", \"Schedule\": "
+                        + "\"0 0 * * *\", \"TimeZone\": \"UTC\", \"Args\": [\"42\"], \"Source\": \"Configuration\", "
+                        + "\"NextExecutionTimestamp\": " + nextMidnight + "}"), schedule,
+                "a schedule is shown with its overrides beside Schedule, where it is defined and when it runs next");
 
         assertEquals("busybox:1.36", status.get("default").get("Image").asText());
     }

@@ -42,7 +42,7 @@ class ReadinessTest {
                     new DependencyIndex(cluster.client(), NAMESPACE, 0));
             Exchange exchange = exchange();
 
-            assertEquals(Map.of("status", "DOWN", "Leader", false), new Readiness(jobs, pods,
+            assertEquals(Map.of("status", "DOWN", "Leader", false), new Readiness(jobs, pods, () -> true,
                     dispatcher(cluster, jobs, Clock.systemUTC()), notLeading(cluster)).check(exchange));
             assertEquals(503, exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
         }
@@ -60,7 +60,7 @@ class ReadinessTest {
             jobs.onChange(dispatcher::enqueue);
             pods.start();
             jobs.start();
-            Readiness readiness = new Readiness(jobs, pods, dispatcher, notLeading(cluster));
+            Readiness readiness = new Readiness(jobs, pods, () -> true, dispatcher, notLeading(cluster));
             dispatcher.start(capGroup -> loop.submit(() -> {
                 dispatcher.dequeued(capGroup);
                 dispatcher.pass(capGroup);

@@ -242,7 +242,8 @@ class JobsConfigurationLoaderTest {
     @Test
     void should_keep_schedules_with_their_overrides() {
         List<ScheduleDefinition> schedules = parse("""
-                {"Schedules": {"fib": [
+                {"Configurations": {"fib": {"Image": "fib:1"}},
+                 "Schedules": {"fib": [
                   {"Schedule": "0 0 * * *", "Args": ["42"]},
                   {"schedule": "@hourly", "TimeZone": "Europe/Paris", "Args": ["1", "2"], "DependsOn": ["cache"],
                    "BackoffLimit": 0}
@@ -285,6 +286,9 @@ class JobsConfigurationLoaderTest {
             schedule with a null Schedule     | {'Schedules': {'fib': [{'Schedule': null, 'Args': ['1']}]}}         | Schedules.fib[0].Schedule: is required
             schedule with a blank Schedule    | {'Schedules': {'fib': [{'Schedule': ' '}]}}                         | Schedules.fib[0].Schedule: is required
             schedule override of a wrong type | {'Schedules': {'fib': [{'Schedule': '@daily', 'BackoffLimit': 'x'}]}} | `Schedules.fib[0].BackoffLimit: `
+            Schedule is not a string          | {'Schedules': {'fib': [{'Schedule': 5}]}}                           | Schedules.fib[0]: Schedule: must be a string, not number
+            schedule outside the guard rails  | {'Configurations': {'fib': {'Image': 'fib:1', 'BackoffLimit': 2}}, 'Schedules': {'fib': [{'Schedule': '@daily'}, {'Schedule': '@daily', 'Image': 'evil:1', 'BackoffLimit': 3}]}} | Schedules.fib[1]: Image: 'evil:1' is neither the job's image 'fib:1' nor matches its ImagesWhitelist []; BackoffLimit: 3 is above the job's 2
+            schedule of a job without image   | {'Schedules': {'report': [{'Schedule': '@daily'}]}}                 | Schedules.report[0]: Image: job 'report' has no image configured
             top-level null                    | null                                                                | the configuration must be a JSON object
             """)
     void should_refuse_a_broken_configuration_naming_source_and_field(String problem, String json, String expected) {
