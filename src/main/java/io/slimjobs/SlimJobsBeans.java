@@ -26,6 +26,10 @@ import io.slimjobs.queue.CapGroups;
 import io.slimjobs.queue.Dispatcher;
 import io.slimjobs.queue.LeaderIdentity;
 import io.slimjobs.queue.LeaseLeadership;
+import io.slimjobs.schedule.ScheduleBackup;
+import io.slimjobs.schedule.ScheduleBackupRoutes;
+import io.slimjobs.schedule.ScheduleBackupSettings;
+import io.slimjobs.schedule.ScheduleConfigMap;
 import io.slimjobs.security.CallerTrust;
 import io.slimjobs.trigger.TriggerSteps;
 import org.apache.camel.CamelConfiguration;
@@ -79,6 +83,12 @@ public class SlimJobsBeans implements CamelConfiguration {
     private long renewDeadlineMillis;
     @PropertyInject("slimjobs.leader.retry-period")
     private long retryPeriodMillis;
+    @PropertyInject("slimjobs.schedules.config-map")
+    private String schedulesConfigMap;
+    @PropertyInject(value = "slimjobs.schedules.backup-directory", defaultValue = "")
+    private String backupDirectory;
+    @PropertyInject(value = "slimjobs.schedules.backup-interval", defaultValue = "60")
+    private String backupInterval;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -93,11 +103,12 @@ public class SlimJobsBeans implements CamelConfiguration {
                     + "~/.kube/config or slimjobs.kubernetes.master-url) and the embedded demo cluster is disabled");
         }
         JobsConfiguration configuration = loadConfiguration(context, env, embedded);
+        Optional<ScheduleBackupSettings> backup = ScheduleBackupSettings.resolve(env, backupDirectory, backupInterval);
 
         ClusterConnection cluster = embedded ? EmbeddedCluster.demoConnection(Duration.ofMillis(demoRunMillis))
                 : ClusterConnection.configured(masterUrl, namespace, requestRetries);
         try {
-            wire(context, configuration, cluster, embedded);
+            wire(context, configuration, cluster, embedded, backup);
         } catch (Exception e) {
             // an embedded cluster's threads would keep the JVM alive after a failed start
             cluster.close();
@@ -106,7 +117,7 @@ public class SlimJobsBeans implements CamelConfiguration {
     }
 
     private void wire(CamelContext context, JobsConfiguration configuration, ClusterConnection cluster,
-                      boolean embedded) throws Exception {
+                      boolean embedded, Optional<ScheduleBackupSettings> backup) throws Exception {
         String ns = cluster.namespace();
         Definitions definitions = new Definitions(configuration);
         PodIndex pods = new PodIndex(cluster.client(), ns, informerResyncMillis);
@@ -145,6 +156,15 @@ public class SlimJobsBeans implements CamelConfiguration {
         registry.bind("readiness", new Readiness(jobs, pods, dispatcher, leadership));
         context.addService(new SlimJobsRuntime(context, cluster, pods, dependencies, jobs, dispatcher));
         context.addService(leadership);
+        // after the runtime: started after it (the restore runs before the routes start), stopped before it closes
+        // the connection
+        if (backup.isPresent()) {
+            ScheduleConfigMap schedules = new ScheduleConfigMap(cluster.client(), ns, schedulesConfigMap,
+                    informerResyncMillis);
+            ScheduleBackup scheduleBackup = new ScheduleBackup(cluster.client(), ns, schedules, backup.get());
+            registry.bind(ScheduleBackupRoutes.BACKUP, scheduleBackup);
+            context.addService(scheduleBackup);
+        }
         // on shutdown the Lease is given up first, before in-flight requests are waited for, so that another
         // replica dispatches within seconds instead of after the Lease expires
         context.addLifecycleStrategy(new LifecycleStrategySupport() {

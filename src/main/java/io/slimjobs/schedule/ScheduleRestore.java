@@ -1,0 +1,92 @@
+package io.slimjobs.schedule;
+
+import java.io.IOException;
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fills an empty schedule store (no ConfigMap, or one without data) from the backup file. Every write is
+ * conditional, a create or an update at the resourceVersion just read, so that replicas starting together restore
+ * once and none overwrites schedules that reached the store meanwhile.
+ */
+final class ScheduleRestore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ScheduleRestore.class);
+    /** Each conflict means another writer got there first, which the next read shows; this bounds a tug of war. */
+    private static final int ATTEMPTS = 5;
+
+    enum Outcome { RESTORED, STORE_NOT_EMPTY, NO_BACKUP, EMPTY_BACKUP, MALFORMED_BACKUP }
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final ScheduleConfigMap configMap;
+    private final ScheduleBackupFile file;
+
+    ScheduleRestore(KubernetesClient client, String namespace, ScheduleConfigMap configMap, ScheduleBackupFile file) {
+        this.client = client;
+        this.namespace = namespace;
+        this.configMap = configMap;
+        this.file = file;
+    }
+
+    /**
+     * Restores the backup if the store is empty. The store is read from the API server, not the cache: the
+     * decision to write must rest on what the server holds now.
+     *
+     * @throws IOException               the file cannot be read (worth another try)
+     * @throws KubernetesClientException the API server did not answer or refused (worth another try)
+     */
+    Outcome run() throws IOException {
+        if (!file.exists()) {
+            LOG.info("No schedule backup at {}: nothing to restore", file.path());
+            return Outcome.NO_BACKUP;
+        }
+        Map<String, String> schedules;
+        try {
+            schedules = file.read();
+        } catch (ScheduleBackupFile.MalformedException e) {
+            LOG.error("The schedule backup {} cannot be restored: {}. Nothing was restored; the file is kept as it "
+                    + "is until the store holds schedules again", file.path(), e.getMessage());
+            return Outcome.MALFORMED_BACKUP;
+        }
+        if (schedules.isEmpty()) {
+            LOG.info("The schedule backup {} holds no schedules: nothing to restore", file.path());
+            return Outcome.EMPTY_BACKUP;
+        }
+        Resource<ConfigMap> stored = client.configMaps().inNamespace(namespace).withName(configMap.name());
+        for (int attempt = 1; ; attempt++) {
+            ConfigMap current = stored.get();
+            int held = current == null ? 0 : ScheduleConfigMap.schedules(current).size();
+            if (held > 0) {
+                LOG.info("ConfigMap {} holds {} schedule(s): the backup {} is not restored", configMap.name(), held,
+                        file.path());
+                return Outcome.STORE_NOT_EMPTY;
+            }
+            try {
+                if (current == null) {
+                    client.configMaps().inNamespace(namespace).resource(configMap.build(schedules)).create();
+                } else {
+                    // the resourceVersion read above makes the update fail if anything was written since
+                    client.configMaps().inNamespace(namespace)
+                            .resource(new ConfigMapBuilder(current).withData(schedules).build()).update();
+                }
+                LOG.info("Restored {} schedule(s) from {} into ConfigMap {}", schedules.size(), file.path(),
+                        configMap.name());
+                return Outcome.RESTORED;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == ATTEMPTS) {
+                    throw e;
+                }
+                LOG.debug("ConfigMap {} changed while the backup was being restored; reading it again",
+                        configMap.name());
+            }
+        }
+    }
+}
