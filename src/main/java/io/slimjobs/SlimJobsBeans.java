@@ -28,7 +28,11 @@ import io.slimjobs.queue.Dispatcher;
 import io.slimjobs.queue.LeaderIdentity;
 import io.slimjobs.queue.LeaseLeadership;
 import io.slimjobs.schedule.RunRecords;
+import io.slimjobs.schedule.ScheduleBackup;
+import io.slimjobs.schedule.ScheduleBackupRoutes;
+import io.slimjobs.schedule.ScheduleBackupSettings;
 import io.slimjobs.schedule.ScheduleCatalog;
+import io.slimjobs.schedule.ScheduleConfigMap;
 import io.slimjobs.schedule.ScheduleStore;
 import io.slimjobs.schedule.ScheduleTicker;
 import io.slimjobs.schedule.ScheduleViews;
@@ -91,6 +95,10 @@ public class SlimJobsBeans implements CamelConfiguration {
     private String schedulesConfigMap;
     @PropertyInject("slimjobs.schedules.runs-config-map")
     private String scheduleRunsConfigMap;
+    @PropertyInject(value = "slimjobs.schedules.backup-directory", defaultValue = "")
+    private String backupDirectory;
+    @PropertyInject(value = "slimjobs.schedules.backup-interval", defaultValue = "60")
+    private String backupInterval;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -105,11 +113,12 @@ public class SlimJobsBeans implements CamelConfiguration {
                     + "~/.kube/config or slimjobs.kubernetes.master-url) and the embedded demo cluster is disabled");
         }
         JobsConfiguration configuration = loadConfiguration(context, env, embedded);
+        Optional<ScheduleBackupSettings> backup = ScheduleBackupSettings.resolve(env, backupDirectory, backupInterval);
 
         ClusterConnection cluster = embedded ? EmbeddedCluster.demoConnection(Duration.ofMillis(demoRunMillis))
                 : ClusterConnection.configured(masterUrl, namespace, requestRetries);
         try {
-            wire(context, configuration, cluster, embedded);
+            wire(context, configuration, cluster, embedded, backup);
         } catch (Exception e) {
             // an embedded cluster's threads would keep the JVM alive after a failed start
             cluster.close();
@@ -118,7 +127,7 @@ public class SlimJobsBeans implements CamelConfiguration {
     }
 
     private void wire(CamelContext context, JobsConfiguration configuration, ClusterConnection cluster,
-                      boolean embedded) throws Exception {
+                      boolean embedded, Optional<ScheduleBackupSettings> backup) throws Exception {
         String ns = cluster.namespace();
         Definitions definitions = new Definitions(configuration);
         PodIndex pods = new PodIndex(cluster.client(), ns, informerResyncMillis);
@@ -145,8 +154,11 @@ public class SlimJobsBeans implements CamelConfiguration {
             clock = Clock.systemUTC();
             registry.bind(CLOCK, clock);
         }
-        ScheduleStore scheduleStore = new ScheduleStore(cluster.client(), ns, schedulesConfigMap, informerResyncMillis);
-        RunRecords runRecords = new RunRecords(cluster.client(), ns, scheduleRunsConfigMap, informerResyncMillis);
+        ScheduleConfigMap storedSchedules = new ScheduleConfigMap(cluster.client(), ns, schedulesConfigMap,
+                informerResyncMillis);
+        ScheduleStore scheduleStore = new ScheduleStore(storedSchedules);
+        RunRecords runRecords = new RunRecords(new ScheduleConfigMap(cluster.client(), ns, scheduleRunsConfigMap,
+                informerResyncMillis));
         ScheduleCatalog schedules = new ScheduleCatalog(definitions, scheduleStore);
         ScheduleViews scheduleViews = new ScheduleViews(schedules, runRecords, clock);
 
@@ -172,6 +184,13 @@ public class SlimJobsBeans implements CamelConfiguration {
         context.addService(new SlimJobsRuntime(context, cluster, pods, dependencies, jobs, dispatcher, scheduleStore,
                 runRecords));
         context.addService(leadership);
+        // after the runtime: started after it (the restore runs before the routes start), stopped before it closes
+        // the connection
+        if (backup.isPresent()) {
+            ScheduleBackup scheduleBackup = new ScheduleBackup(storedSchedules, backup.get());
+            registry.bind(ScheduleBackupRoutes.BACKUP, scheduleBackup);
+            context.addService(scheduleBackup);
+        }
         // on shutdown the Lease is given up first, before in-flight requests are waited for, so that another
         // replica dispatches within seconds instead of after the Lease expires
         context.addLifecycleStrategy(new LifecycleStrategySupport() {

@@ -22,7 +22,8 @@ public final class PackagedJar {
                 .redirectOutput(log.toFile());
         // a fresh machine: no kubeconfig, no in-cluster service account
         builder.environment().keySet().removeIf(key -> key.startsWith("KUBE") || key.startsWith("SlimFaas")
-                || key.startsWith("SLIMFAAS") || key.startsWith("SLIMJOBS"));
+                || key.startsWith("SLIMFAAS") || key.startsWith("SLIMJOBS") || key.startsWith("SlimData")
+                || key.startsWith("SLIMDATA"));
         builder.environment().put("HOME", home.toString());
         builder.environment().putAll(environment);
         return builder.start();

@@ -70,6 +70,41 @@ class PackagedJarIT {
     }
 
     @Test
+    void should_restore_and_back_up_the_schedules_in_the_directory_slimfaas_variable_names() throws Exception {
+        Path backupDirectory = Files.createDirectories(home.resolve("backup"));
+        Path backup = backupDirectory.resolve("schedule-jobs-backup.json");
+        Files.writeString(backup,
+                "{\"Schedules\": {\"a-fibonacci\": {\"Schedule\": \"0 0 * * *\", \"Name\": \"fibonacci\"}}}");
+        start(Map.of("SLIMJOBS_HTTP_PORT", String.valueOf(AvailablePortFinder.getNextAvailable()),
+                "SlimData__BackupDirectory", backupDirectory.toString(), "SlimData__BackupIntervalSeconds", "1"));
+
+        // restored into the demo cluster, then written back in SlimJobs' own layout by the periodic backup
+        String rewritten = """
+                {
+                  "Schedules" : {
+                    "a-fibonacci" : {
+                      "Name" : "fibonacci",
+                      "Schedule" : "0 0 * * *"
+                    }
+                  }
+                }
+                """;
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!Files.readString(backup).equals(rewritten) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(rewritten, Files.readString(backup), this::logText);
+        assertTrue(logText().contains("Restored 1 schedule(s) from " + backup), this::logText);
+    }
+
+    @Test
+    void should_refuse_to_start_with_a_backup_interval_that_is_not_a_number() throws Exception {
+        assertRefusesToStart(Map.of("SlimData__BackupDirectory", home.resolve("backup").toString(),
+                "SlimData__BackupIntervalSeconds", "1m"), "environment variable SlimData__BackupIntervalSeconds must "
+                + "be a whole number of seconds (at most 2147483647), not \"1m\"");
+    }
+
+    @Test
     void should_refuse_to_start_with_a_broken_configuration_and_say_where() throws Exception {
         assertRefusesToStart(Map.of("SlimFaas__JobsConfiguration",
                 "{\"Configurations\": {\"fibonacci\": {\"NumberParallelJob\": 0}}}"),

@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Indexer;
 
 /** What the indexes need from fabric8 informers beyond their own API. */
-final class Informers {
+public final class Informers {
 
     private Informers() {
     }
@@ -28,7 +28,7 @@ final class Informers {
     }
 
     /** A handler that passes added and changed objects (their new state) to one consumer, removed ones to another. */
-    static <T> ResourceEventHandler<T> onChange(Consumer<T> addedOrChanged, Consumer<T> removed) {
+    public static <T> ResourceEventHandler<T> onChange(Consumer<T> addedOrChanged, Consumer<T> removed) {
         return new ResourceEventHandler<>() {
             @Override
             public void onAdd(T object) {

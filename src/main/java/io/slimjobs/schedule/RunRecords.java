@@ -9,10 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.slimjobs.Json;
-import io.slimjobs.kube.ConfigMapIndex;
-import io.slimjobs.kube.ConfigMapWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,19 +19,17 @@ import org.slf4j.LoggerFactory;
  * its key, so concurrent fires of different schedules never conflict; records are removed with optimistic concurrency. What this replica wrote is kept until
  * its cache shows it, so that the next tick never reads an older record.
  */
-public final class RunRecords implements AutoCloseable {
+public final class RunRecords {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunRecords.class);
 
-    private final String name;
-    private final ConfigMapWriter writer;
-    private final ConfigMapIndex<RunRecord> index;
+    private final ScheduleConfigMap configMap;
+    private final ParsedEntries<RunRecord> entries;
     private final Map<String, RunRecord> written = new ConcurrentHashMap<>();
 
-    public RunRecords(KubernetesClient client, String namespace, String name, long resyncMillis) {
-        this.name = name;
-        this.writer = new ConfigMapWriter(client, namespace, name);
-        this.index = new ConfigMapIndex<>(client, namespace, name, resyncMillis, this::parse);
+    public RunRecords(ScheduleConfigMap configMap) {
+        this.configMap = configMap;
+        this.entries = new ParsedEntries<>(configMap, this::parse);
     }
 
     private RunRecord parse(String scheduleId, String json) {
@@ -42,26 +37,26 @@ public final class RunRecords implements AutoCloseable {
             return Json.MAPPER.readValue(json, RunRecord.class);
         } catch (JsonProcessingException e) {
             LOG.warn("The run record of schedule {} in ConfigMap {} cannot be read; the schedule counts as never "
-                    + "seen: {}", scheduleId, name, Json.describe(e));
+                    + "seen: {}", scheduleId, configMap.name(), Json.describe(e));
             return null;
         }
     }
 
     public void start() {
-        index.start();
+        configMap.start();
     }
 
     public boolean hasSynced() {
-        return index.hasSynced();
+        return configMap.hasSynced();
     }
 
     public CompletableFuture<Void> synced() {
-        return index.synced();
+        return configMap.synced();
     }
 
     /** The newest record of a schedule: the cached one, or the one this replica wrote if the cache is behind. */
     public Optional<RunRecord> of(String scheduleId) {
-        RunRecord cached = index.entries().get(scheduleId);
+        RunRecord cached = entries.entries().get(scheduleId);
         RunRecord own = written.get(scheduleId);
         if (own == null) {
             return Optional.ofNullable(cached);
@@ -75,20 +70,20 @@ public final class RunRecords implements AutoCloseable {
 
     /** The schedules that have a record. */
     public Set<String> scheduleIds() {
-        return index.entries().keySet();
+        return entries.entries().keySet();
     }
 
     /** Writes these records, each under its schedule's key, leaving the others as they are. */
     public void write(Map<String, RunRecord> records) {
-        Map<String, String> entries = new LinkedHashMap<>();
-        records.forEach((scheduleId, record) -> entries.put(scheduleId, Json.MAPPER.valueToTree(record).toString()));
-        writer.put(entries);
+        Map<String, String> texts = new LinkedHashMap<>();
+        records.forEach((scheduleId, record) -> texts.put(scheduleId, Json.MAPPER.valueToTree(record).toString()));
+        configMap.put(texts);
         written.putAll(records);
     }
 
     /** Removes the records of schedules that no longer exist. */
     public void remove(Collection<String> scheduleIds) {
-        writer.modify(data -> {
+        configMap.modify(data -> {
             data.keySet().removeAll(scheduleIds);
             return data;
         });
@@ -96,8 +91,7 @@ public final class RunRecords implements AutoCloseable {
         LOG.info("Run records of schedules that no longer exist removed: {}", scheduleIds);
     }
 
-    @Override
     public void close() {
-        index.close();
+        configMap.close();
     }
 }
