@@ -20,7 +20,7 @@ import io.slimjobs.error.InvalidRequestException;
 /**
  * A 5-field Unix cron read in a time zone, with Vixie cron's rules: day-of-month OR day-of-week when both are
  * restricted, and across daylight-saving changes wall-clock times for expressions whose minute or hour begins with
- * `*`, once-a-day times otherwise.
+ * `*`, fixed times otherwise.
  *
  * <p>cron-utils computes the occurrences on the wall clock, read as UTC so that it meets no gap and no overlap;
  * this class turns wall-clock times into instants one constant-offset stretch of the zone at a time, which is where
@@ -159,13 +159,13 @@ public final class Cron {
 
     /**
      * The first wall-clock time that counts in the stretch a transition starts. After a clock set back, the times of
-     * the repeated hour come again; a once-a-day expression has fired at their first, so its next counts after them.
+     * the repeated hour come again; a fixed-time expression has fired at their first, so its next counts after them.
      */
     private LocalDateTime firstCounted(ZoneOffsetTransition start) {
         return start.isOverlap() && !followsWallClock ? start.getDateTimeBefore() : start.getDateTimeAfter();
     }
 
-    /** A once-a-day expression whose time the clock skipped fires when the clock resumes. */
+    /** A fixed-time expression whose time the clock skipped fires when the clock resumes. */
     private boolean firesAtGapEnd(ZoneOffsetTransition transition) {
         return transition.isGap() && !followsWallClock && wallClockAtOrAfter(transition.getDateTimeBefore())
                 .filter(time -> time.isBefore(transition.getDateTimeAfter())).isPresent();

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,8 +33,6 @@ final class CronSyntax {
     private static final Map<String, String> MACROS = Map.of(
             "@yearly", "0 0 1 1 *", "@annually", "0 0 1 1 *", "@monthly", "0 0 1 * *", "@weekly", "0 0 * * 0",
             "@daily", "0 0 * * *", "@midnight", "0 0 * * *", "@hourly", "0 * * * *");
-
-    private static final String MACRO_NAMES = "@yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly";
 
     private static final Pattern ITEM = Pattern.compile("(\\*|(\\w+)(?:-(\\w+))?)(?:/(\\w+))?");
     private static final Pattern NUMBER = Pattern.compile("[0-9]+");
@@ -110,7 +109,7 @@ final class CronSyntax {
         if (text.startsWith("@")) {
             String macro = MACROS.get(text.toLowerCase(Locale.ROOT));
             if (macro == null) {
-                throw invalid(text, "unknown macro; expected one of " + MACRO_NAMES);
+                throw invalid(text, "unknown macro; expected one of " + String.join(", ", new TreeSet<>(MACROS.keySet())));
             }
             return check(text, macro.split(" "));
         }

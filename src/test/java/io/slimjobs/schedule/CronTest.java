@@ -153,7 +153,7 @@ class CronTest {
             0 MON * * *          | invalid cron '0 MON * * *': hour: 'MON' is not a number 0-23
             0 0 * * SAT-MON      | invalid cron '0 0 * * SAT-MON': day-of-week: 'SAT-MON' is a range that starts after it ends
             10-5 * * * *         | invalid cron '10-5 * * * *': minute: '10-5' is a range that starts after it ends
-            @reboot              | invalid cron '@reboot': unknown macro; expected one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly
+            @reboot              | invalid cron '@reboot': unknown macro; expected one of @annually, @daily, @hourly, @midnight, @monthly, @weekly, @yearly
             0 0 30 2 *           | invalid cron '0 0 30 2 *': it never fires: no date matches its day-of-month, month and day-of-week
             0 0 31 4 *           | invalid cron '0 0 31 4 *': it never fires: no date matches its day-of-month, month and day-of-week
             0 0 31 2,4,6,9,11 *  | invalid cron '0 0 31 2,4,6,9,11 *': it never fires: no date matches its day-of-month, month and day-of-week
