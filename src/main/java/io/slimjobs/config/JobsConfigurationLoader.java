@@ -14,6 +14,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.slimjobs.Json;
 import io.slimjobs.error.InvalidRequestException;
 import io.slimjobs.kube.Names;
+import io.slimjobs.schedule.Cron;
 
 /**
  * Reads the jobs configuration from SlimFaas' environment variable or a file, in SlimFaas' JSON format, and
@@ -133,11 +134,25 @@ public final class JobsConfigurationLoader {
         List<String> problems = new ArrayList<>();
         for (int i = 0; entries != null && i < entries.size(); i++) {
             ScheduleDefinition entry = entries.get(i);
+            String entryPath = path + "[" + i + "]";
             if (entry == null || entry.schedule() == null || entry.schedule().isBlank()) {
-                problems.add(path + "[" + i + "].Schedule: is required");
+                problems.add(entryPath + ".Schedule: is required");
+            } else {
+                check(entryPath + ".Schedule", () -> Cron.parse(entry.schedule(), null), problems);
+            }
+            if (entry != null) {
+                check(entryPath + ".TimeZone", () -> Cron.timeZone(entry.timeZone()), problems);
             }
         }
         return problems;
+    }
+
+    private static void check(String path, Runnable check, List<String> problems) {
+        try {
+            check.run();
+        } catch (InvalidRequestException e) {
+            problems.add(path + ": " + e.getMessage());
+        }
     }
 
     private static InvalidConfigurationException invalid(Source source, List<String> problems) {
