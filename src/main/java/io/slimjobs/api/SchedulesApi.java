@@ -55,12 +55,22 @@ public final class SchedulesApi {
         if (entry == null || entry.schedule() == null || entry.schedule().isBlank()) {
             throw new InvalidRequestException("Schedule: is required, a 5-field cron expression such as \"0 0 * * *\"");
         }
-        Cron.parse(entry.schedule(), entry.timeZone());
+        named("TimeZone", () -> Cron.timeZone(entry.timeZone()));
+        named("Schedule", () -> Cron.parse(entry.schedule(), entry.timeZone()));
         JobDefinition definition = definitions.current().definitionFor(jobName);
         GuardRails.apply(jobName, definition, entry.overrides());
         String timeZone = entry.timeZone() == null || entry.timeZone().isBlank() ? UTC : entry.timeZone();
         return Map.of("Id", store.create(jobName, new ScheduleDefinition(entry.schedule(), timeZone,
                 entry.overrides()), clock.instant()));
+    }
+
+    /** A refusal that names the field it is about, as the configuration's do. */
+    private static void named(String field, Runnable check) {
+        try {
+            check.run();
+        } catch (InvalidRequestException e) {
+            throw new InvalidRequestException(field + ": " + e.getMessage());
+        }
     }
 
     public List<ObjectNode> list(@Header("name") String name, @ExchangeProperty(JobsApi.TRUSTED_CALLER) boolean trusted) {

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.slimjobs.Json;
 import io.slimjobs.error.InvalidRequestException;
 import io.slimjobs.kube.Names;
+import io.slimjobs.schedule.Cron;
 import io.slimjobs.trigger.GuardRails;
 
 /**
@@ -131,25 +132,37 @@ public final class JobsConfigurationLoader {
         return problems;
     }
 
-    /** Each entry has a cron, and overrides its job's guard rails accept: a schedule that could never run is refused. */
+    /**
+     * Each entry has a cron that fires, in a known time zone, and overrides its job's guard rails accept: a schedule
+     * that could never run is refused.
+     */
     private static List<String> scheduleProblems(String path, String jobName, List<ScheduleDefinition> entries,
                                                  JobDefinition definition) {
         List<String> problems = new ArrayList<>();
         for (int i = 0; entries != null && i < entries.size(); i++) {
             ScheduleDefinition entry = entries.get(i);
+            String entryPath = path + "[" + i + "]";
             if (entry == null || entry.schedule() == null || entry.schedule().isBlank()) {
-                problems.add(path + "[" + i + "].Schedule: is required");
-                continue;
+                problems.add(entryPath + ".Schedule: is required");
+            } else {
+                check(entryPath + ".Schedule", () -> Cron.parse(entry.schedule(), null), problems);
             }
-            if (definition != null) {
-                try {
-                    GuardRails.apply(jobName, definition, entry.overrides());
-                } catch (InvalidRequestException e) {
-                    problems.add(path + "[" + i + "]: " + e.getMessage());
+            if (entry != null) {
+                check(entryPath + ".TimeZone", () -> Cron.timeZone(entry.timeZone()), problems);
+                if (definition != null) {
+                    check(entryPath, () -> GuardRails.apply(jobName, definition, entry.overrides()), problems);
                 }
             }
         }
         return problems;
+    }
+
+    private static void check(String path, Runnable check, List<String> problems) {
+        try {
+            check.run();
+        } catch (InvalidRequestException e) {
+            problems.add(path + ": " + e.getMessage());
+        }
     }
 
     private static InvalidConfigurationException invalid(Source source, List<String> problems) {

@@ -251,10 +251,10 @@ class SchedulesApiTest extends SlimJobsTestSupport {
             null Schedule            | {'Schedule': null}                                        | Schedule: is required
             Schedule not a string    | {'Schedule': 5}                                           | Schedule: must be a string
             TimeZone not a string    | {'Schedule': '0 0 * * *', 'TimeZone': 1}                  | TimeZone: must be a string
-            cron out of range        | {'Schedule': '61 * * * *'}                                | 61 * * * *
-            cron of six fields       | {'Schedule': '0 0 0 * * *'}                               | 0 0 0 * * *
-            cron that never fires    | {'Schedule': '0 0 30 2 *'}                                | 0 0 30 2 *
-            unknown time zone        | {'Schedule': '0 0 * * *', 'TimeZone': 'Mars/Olympus'}     | Mars/Olympus
+            cron out of range        | {'Schedule': '61 * * * *'}                                | Schedule: invalid cron '61 * * * *': minute: '61' is out of range 0-59
+            cron of six fields       | {'Schedule': '0 0 0 * * *'}                               | Schedule: invalid cron '0 0 0 * * *': 6 fields given, 5 expected
+            cron that never fires    | {'Schedule': '0 0 30 2 *'}                                | Schedule: invalid cron '0 0 30 2 *': it never fires
+            unknown time zone        | {'Schedule': '0 0 * * *', 'TimeZone': 'Mars/Olympus'}     | TimeZone: unknown time zone 'Mars/Olympus'
             image not whitelisted    | {'Schedule': '0 0 * * *', 'Image': 'evil/miner:1'}        | Image: 'evil/miner:1'
             resources above the job  | {'Schedule': '0 0 * * *', 'Resources': {'Limits': {'cpu': '800m'}}} | Resources.Limits.cpu: 800m is above the job's 400m
             retries above the job    | {'Schedule': '0 0 * * *', 'BackoffLimit': 9}              | BackoffLimit: 9 is above the job's 3

@@ -289,6 +289,22 @@ class JobsConfigurationLoaderTest {
             Schedule is not a string          | {'Schedules': {'fib': [{'Schedule': 5}]}}                           | Schedules.fib[0]: Schedule: must be a string, not number
             schedule outside the guard rails  | {'Configurations': {'fib': {'Image': 'fib:1', 'BackoffLimit': 2}}, 'Schedules': {'fib': [{'Schedule': '@daily'}, {'Schedule': '@daily', 'Image': 'evil:1', 'BackoffLimit': 3}]}} | Schedules.fib[1]: Image: 'evil:1' is neither the job's image 'fib:1' nor matches its ImagesWhitelist []; BackoffLimit: 3 is above the job's 2
             schedule of a job without image   | {'Schedules': {'report': [{'Schedule': '@daily'}]}}                 | Schedules.report[0]: Image: job 'report' has no image configured
+            cron minute out of range          | {'Schedules': {'fib': [{'Schedule': '60 * * * *'}]}}                | Schedules.fib[0].Schedule: invalid cron '60 * * * *': minute: '60' is out of range 0-59
+            cron hour out of range            | {'Schedules': {'fib': [{'Schedule': '0 24 * * *'}]}}                | Schedules.fib[0].Schedule: invalid cron '0 24 * * *': hour: '24' is out of range 0-23
+            cron day-of-month out of range    | {'Schedules': {'fib': [{'Schedule': '0 0 0 * *'}]}}                 | Schedules.fib[0].Schedule: invalid cron '0 0 0 * *': day-of-month: '0' is out of range 1-31
+            cron month out of range           | {'Schedules': {'fib': [{'Schedule': '0 0 * 13 *'}]}}                | Schedules.fib[0].Schedule: invalid cron '0 0 * 13 *': month: '13' is out of range 1-12
+            cron day-of-week out of range     | {'Schedules': {'fib': [{'Schedule': '0 0 * * 8'}]}}                 | Schedules.fib[0].Schedule: invalid cron '0 0 * * 8': day-of-week: '8' is out of range 0-7
+            cron step of 0                    | {'Schedules': {'fib': [{'Schedule': '*/0 * * * *'}]}}               | Schedules.fib[0].Schedule: invalid cron '*/0 * * * *': minute: '0' in '*/0' is not a step 1-59
+            cron with 4 fields                | {'Schedules': {'fib': [{'Schedule': '0 0 1 *'}]}}                   | Schedules.fib[0].Schedule: invalid cron '0 0 1 *': 4 fields given, 5 expected: minute hour day-of-month month day-of-week
+            cron with seconds                 | {'Schedules': {'fib': [{'Schedule': '0 0 0 1 * *'}]}}               | Schedules.fib[0].Schedule: invalid cron '0 0 0 1 * *': 6 fields given, 5 expected
+            cron in Quartz syntax             | {'Schedules': {'fib': [{'Schedule': '0 0 ? * MON'}]}}               | Schedules.fib[0].Schedule: invalid cron '0 0 ? * MON': day-of-month: '?' is Quartz syntax
+            cron is garbage                   | {'Schedules': {'fib': [{'Schedule': 'garbage'}]}}                   | Schedules.fib[0].Schedule: invalid cron 'garbage': 1 field given, 5 expected
+            cron never fires (30 February)    | {'Schedules': {'fib': [{'Schedule': '0 0 30 2 *'}]}}                | Schedules.fib[0].Schedule: invalid cron '0 0 30 2 *': it never fires
+            cron never fires (31 April)       | {'Schedules': {'fib': [{'Schedule': '0 0 31 4 *'}]}}                | Schedules.fib[0].Schedule: invalid cron '0 0 31 4 *': it never fires
+            cron never fires (short months)   | {'Schedules': {'fib': [{'Schedule': '0 0 31 2,4,6,9,11 *'}]}}       | Schedules.fib[0].Schedule: invalid cron '0 0 31 2,4,6,9,11 *': it never fires
+            unknown time zone                 | {'Schedules': {'fib': [{'Schedule': '@daily', 'TimeZone': 'Mars/Olympus'}]}} | Schedules.fib[0].TimeZone: unknown time zone 'Mars/Olympus'
+            time zone as an offset            | {'Schedules': {'fib': [{'Schedule': '@daily'}, {'Schedule': '@daily', 'TimeZone': '+02:00'}]}} | Schedules.fib[1].TimeZone: unknown time zone '+02:00'
+            time zone beside a missing cron   | {'Schedules': {'fib': [{'TimeZone': 'Mars/Olympus'}]}}              | Schedules.fib[0].TimeZone: unknown time zone 'Mars/Olympus'
             top-level null                    | null                                                                | the configuration must be a JSON object
             """)
     void should_refuse_a_broken_configuration_naming_source_and_field(String problem, String json, String expected) {
