@@ -3,6 +3,7 @@ package io.slimjobs.api;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.slimjobs.config.Definitions;
@@ -29,8 +30,6 @@ import org.apache.camel.Header;
  */
 public final class SchedulesApi {
 
-    private static final String UTC = "UTC";
-
     private final Definitions definitions;
     private final ScheduleCatalog catalog;
     private final ScheduleStore store;
@@ -56,18 +55,17 @@ public final class SchedulesApi {
             throw new InvalidRequestException("Schedule: is required, a 5-field cron expression such as \"0 0 * * *\"");
         }
         named("TimeZone", () -> Cron.timeZone(entry.timeZone()));
-        named("Schedule", () -> Cron.parse(entry.schedule(), entry.timeZone()));
+        Cron cron = named("Schedule", () -> Cron.parse(entry.schedule(), entry.timeZone()));
         JobDefinition definition = definitions.current().definitionFor(jobName);
         GuardRails.apply(jobName, definition, entry.overrides());
-        String timeZone = entry.timeZone() == null || entry.timeZone().isBlank() ? UTC : entry.timeZone();
-        return Map.of("Id", store.create(jobName, new ScheduleDefinition(entry.schedule(), timeZone,
+        return Map.of("Id", store.create(jobName, new ScheduleDefinition(cron.expression(), cron.zone().getId(),
                 entry.overrides()), clock.instant()));
     }
 
     /** A refusal that names the field it is about, as the configuration's do. */
-    private static void named(String field, Runnable check) {
+    private static <T> T named(String field, Supplier<T> check) {
         try {
-            check.run();
+            return check.get();
         } catch (InvalidRequestException e) {
             throw new InvalidRequestException(field + ": " + e.getMessage());
         }

@@ -1,7 +1,6 @@
 package io.slimjobs.schedule;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -31,7 +30,7 @@ public final class ScheduleCatalog {
     private final Definitions definitions;
     private final ScheduleStore store;
     private volatile Compiled<JobsConfiguration> defined = new Compiled<>(null, Map.of());
-    private volatile Compiled<Collection<StoredSchedule>> created = new Compiled<>(null, Map.of());
+    private volatile Compiled<Map<String, StoredSchedule>> created = new Compiled<>(null, Map.of());
 
     /** Schedules by job name, and what they were compiled from (compared by identity). */
     private record Compiled<S>(S source, Map<String, List<Schedule>> byJob) {
@@ -76,13 +75,13 @@ public final class ScheduleCatalog {
     }
 
     private Map<String, List<Schedule>> created() {
-        Collection<StoredSchedule> stored = store.all();
-        Compiled<Collection<StoredSchedule>> last = created;
+        Map<String, StoredSchedule> stored = store.byId();
+        Compiled<Map<String, StoredSchedule>> last = created;
         if (last.source() != stored) {
             Map<String, Schedule> known = new HashMap<>();
             last.byJob().values().forEach(schedules -> schedules.forEach(schedule -> known.put(schedule.id(), schedule)));
             Map<String, List<Schedule>> byJob = new HashMap<>();
-            for (StoredSchedule entry : stored) {
+            for (StoredSchedule entry : stored.values()) {
                 Schedule schedule = known.containsKey(entry.id()) ? known.get(entry.id())
                         : compile(entry.id(), entry.jobName(), ScheduleSource.Api, entry.definition(), entry);
                 if (schedule != null) {

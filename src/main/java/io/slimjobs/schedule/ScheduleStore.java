@@ -2,7 +2,7 @@ package io.slimjobs.schedule;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
@@ -57,9 +57,9 @@ public final class ScheduleStore {
         return configMap.synced();
     }
 
-    /** Every stored schedule; the same collection until one is created or deleted. */
-    public Collection<StoredSchedule> all() {
-        return entries.entries().values();
+    /** Every stored schedule by Id; the same map until one is created or deleted. */
+    public Map<String, StoredSchedule> byId() {
+        return entries.entries();
     }
 
     /** Stores a new schedule of that job name and answers its Id. */
