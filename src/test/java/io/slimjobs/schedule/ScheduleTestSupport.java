@@ -3,8 +3,10 @@ package io.slimjobs.schedule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -80,7 +82,7 @@ abstract class ScheduleTestSupport extends SlimJobsTestSupport {
     }
 
     List<JsonNode> schedulesOf(String jobName) {
-        List<JsonNode> schedules = new java.util.ArrayList<>();
+        List<JsonNode> schedules = new ArrayList<>();
         get("/job-schedules/" + jobName).json().elements().forEachRemaining(schedules::add);
         return schedules;
     }
@@ -97,7 +99,7 @@ abstract class ScheduleTestSupport extends SlimJobsTestSupport {
     /** The run records as stored, by schedule Id. */
     Map<String, JsonNode> runRecords() {
         ConfigMap records = kube().configMaps().inNamespace(namespace).withName("slimjobs-schedule-runs").get();
-        Map<String, JsonNode> parsed = new java.util.TreeMap<>();
+        Map<String, JsonNode> parsed = new TreeMap<>();
         if (records != null && records.getData() != null) {
             records.getData().forEach((id, json) -> parsed.put(id, read(json)));
         }
@@ -114,7 +116,7 @@ abstract class ScheduleTestSupport extends SlimJobsTestSupport {
 
     /** The Jobs made by fires, by their idempotency key. */
     Map<String, Job> firedJobs() {
-        Map<String, Job> fired = new java.util.TreeMap<>();
+        Map<String, Job> fired = new TreeMap<>();
         for (Job job : jobs()) {
             String key = job.getMetadata().getAnnotations().get(Labels.IDEMPOTENCY_KEY);
             if (key != null && fired.put(key, job) != null) {
