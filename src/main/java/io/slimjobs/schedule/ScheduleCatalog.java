@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every schedule in force: those of the definitions in force (configuration and CronJobs), with their derived Ids,
- * then those created through the API, by creation. Each is compiled once: the configured ones again only when the
- * definitions change, the API ones once per Id (a stored schedule never changes).
+ * then those created through the API, by creation. Each is compiled once per Id: an Id stands for one unchanging
+ * entry, so definitions that change only elsewhere, or a new API schedule, parse no cron again.
  */
 public final class ScheduleCatalog {
 
@@ -68,7 +68,7 @@ public final class ScheduleCatalog {
         JobsConfiguration configuration = definitions.current();
         Compiled<JobsConfiguration> last = defined;
         if (last.source() != configuration) {
-            last = new Compiled<>(configuration, compile(configuration));
+            last = new Compiled<>(configuration, compile(configuration, byId(last)));
             defined = last;
         }
         return last.byJob();
@@ -78,8 +78,7 @@ public final class ScheduleCatalog {
         Map<String, StoredSchedule> stored = store.byId();
         Compiled<Map<String, StoredSchedule>> last = created;
         if (last.source() != stored) {
-            Map<String, Schedule> known = new HashMap<>();
-            last.byJob().values().forEach(schedules -> schedules.forEach(schedule -> known.put(schedule.id(), schedule)));
+            Map<String, Schedule> known = byId(last);
             Map<String, List<Schedule>> byJob = new HashMap<>();
             for (StoredSchedule entry : stored.values()) {
                 Schedule schedule = known.containsKey(entry.id()) ? known.get(entry.id())
@@ -95,7 +94,14 @@ public final class ScheduleCatalog {
         return last.byJob();
     }
 
-    private static Map<String, List<Schedule>> compile(JobsConfiguration configuration) {
+    private static Map<String, Schedule> byId(Compiled<?> compiled) {
+        Map<String, Schedule> byId = new HashMap<>();
+        compiled.byJob().values().forEach(schedules -> schedules.forEach(schedule -> byId.put(schedule.id(), schedule)));
+        return byId;
+    }
+
+    /** An entry whose Id is known is the same entry: its cron is not parsed again. */
+    private static Map<String, List<Schedule>> compile(JobsConfiguration configuration, Map<String, Schedule> known) {
         Map<String, List<Schedule>> byJob = new LinkedHashMap<>();
         configuration.schedules().forEach((jobName, entries) -> {
             ScheduleSource source = configuration.scheduleSource(jobName);
@@ -104,8 +110,8 @@ public final class ScheduleCatalog {
             for (ScheduleDefinition entry : entries) {
                 String canonical = ScheduleIds.canonical(entry);
                 int ordinal = seen.merge(canonical, 1, Integer::sum) - 1;
-                Schedule schedule = compile(ScheduleIds.of(source, jobName, canonical, ordinal), jobName, source,
-                        entry, null);
+                String id = ScheduleIds.of(source, jobName, canonical, ordinal);
+                Schedule schedule = known.containsKey(id) ? known.get(id) : compile(id, jobName, source, entry, null);
                 if (schedule != null) {
                     schedules.add(schedule);
                 }
