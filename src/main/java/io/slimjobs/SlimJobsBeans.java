@@ -112,9 +112,12 @@ public class SlimJobsBeans implements CamelConfiguration {
         PodIndex pods = new PodIndex(cluster.client(), ns, informerResyncMillis);
         CapGroups capGroups = new CapGroups(definitions);
         DependencyIndex dependencies = new DependencyIndex(cluster.client(), ns, informerResyncMillis);
-        JobIndex jobs = new JobIndex(cluster.client(), ns, informerResyncMillis, pods, capGroups::of, dependencies);
+        JobIndex jobs = new JobIndex(cluster.client(), ns, informerResyncMillis, pods, capGroups.inForce(),
+                dependencies);
         Dispatcher dispatcher = new Dispatcher(cluster.client(), ns, jobs, capGroups, Clock.systemUTC(),
                 Duration.ofMillis(imagePullTimeoutMillis), dependencies);
+        // the first listener: others are told once executions are grouped by the new definitions
+        definitions.onChange(dispatcher::definitionsChanged);
         jobs.onChange(dispatcher::enqueue);
         pods.onChange(dispatcher::enqueue);
         dependencies.onChange(dispatcher::dependencyChanged);

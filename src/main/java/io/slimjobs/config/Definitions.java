@@ -21,7 +21,10 @@ public final class Definitions {
         return current;
     }
 
-    /** Called after each change, on the thread that made it. */
+    /**
+     * Called after each change, on the thread that made it, in the order of registration: the dispatcher registers
+     * first, so that the others are told once executions are counted by the new definitions.
+     */
     public void onChange(Runnable listener) {
         listeners.add(listener);
     }

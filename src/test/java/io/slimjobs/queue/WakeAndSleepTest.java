@@ -174,7 +174,7 @@ class WakeAndSleepTest extends SlimJobsTestSupport {
         final DependencyIndex dependencies = new DependencyIndex(kube(), namespace, 0);
         final CapGroups capGroups = new CapGroups(new Definitions(JobsConfigurationLoader.parse(
                 new JobsConfigurationLoader.Source("test", jobsConfiguration()))));
-        final JobIndex jobs = new JobIndex(kube(), namespace, 0, pods, capGroups::of, dependencies);
+        final JobIndex jobs = new JobIndex(kube(), namespace, 0, pods, capGroups.inForce(), dependencies);
         final Dispatcher dispatcher = new Dispatcher(kube(), namespace, jobs, capGroups, Clock.systemUTC(),
                 Duration.ofMinutes(5), dependencies);
         final ExecutorService loop = Executors.newSingleThreadExecutor();
