@@ -53,17 +53,13 @@ class DispatcherTest extends SlimJobsTestSupport {
         observer.close();
     }
 
-    private String jobName(String executionId) {
-        return jobOf(executionId).getMetadata().getName();
+    @Override
+    protected boolean releaseSeen(String markerId) {
+        return observer.releaseOrder().contains(markerId);
     }
 
-    /**
-     * Returns once the dispatcher has weighed everything triggered so far: its passes run one at a time in the order
-     * they were asked for, so once a `marker` execution triggered now is released, every earlier pass is done.
-     */
-    private void awaitDispatcherCaughtUp() {
-        String marker = trigger("marker", "");
-        awaitUntil("marker released", () -> observer.releaseOrder().contains(marker));
+    private String jobName(String executionId) {
+        return jobOf(executionId).getMetadata().getName();
     }
 
     private List<String> releasedOf(List<String> ids) {

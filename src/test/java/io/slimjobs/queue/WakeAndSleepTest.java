@@ -62,12 +62,6 @@ class WakeAndSleepTest extends SlimJobsTestSupport {
         kubelet().succeed(jobOf(id).getMetadata().getName());
     }
 
-    /** Once a `marker` triggered now is released, every dispatcher pass asked for before is done. */
-    private void awaitDispatcherCaughtUp() {
-        String marker = trigger("marker", "");
-        awaitUntil("the dispatcher caught up", () -> !statusOf("marker", marker).equals("Queued"));
-    }
-
     @Test
     void should_wake_only_a_dependency_that_opts_in() {
         createDeployment("lazy", 0, Map.of());
