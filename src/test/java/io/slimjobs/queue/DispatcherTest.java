@@ -13,22 +13,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import io.slimjobs.SlimJobsTestSupport;
 import io.slimjobs.kube.Labels;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class DispatcherTest extends SlimJobsTestSupport {
+class DispatcherTest extends ReleasesObservedTestSupport {
 
     private static final List<String> CONFIGURED = List.of("pair", "single", "marker");
-
-    private ReleaseObserver observer;
 
     @Override
     protected String jobsConfiguration() {
@@ -43,19 +39,9 @@ class DispatcherTest extends SlimJobsTestSupport {
                 """;
     }
 
-    @BeforeEach
-    void observe() {
-        observer = new ReleaseObserver(kube(), namespace, name -> CONFIGURED.contains(name) ? name : "default");
-    }
-
-    @AfterEach
-    void stopObserving() {
-        observer.close();
-    }
-
     @Override
-    protected boolean releaseSeen(String markerId) {
-        return observer.releaseOrder().contains(markerId);
+    protected UnaryOperator<String> observedGroups() {
+        return name -> CONFIGURED.contains(name) ? name : "default";
     }
 
     private String jobName(String executionId) {
