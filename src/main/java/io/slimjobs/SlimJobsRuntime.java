@@ -3,6 +3,7 @@ package io.slimjobs;
 import java.util.concurrent.ScheduledExecutorService;
 
 import io.slimjobs.kube.ClusterConnection;
+import io.slimjobs.kube.CronJobIndex;
 import io.slimjobs.kube.DependencyIndex;
 import io.slimjobs.kube.JobIndex;
 import io.slimjobs.kube.PodIndex;
@@ -13,13 +14,14 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.service.ServiceSupport;
 
 /**
- * Starts the informers (pods, dependencies, Jobs) and wires the dispatcher to its routes with the Camel context, and
- * stops them and the connection with it.
+ * Starts the informers (CronJobs, pods, dependencies, Jobs) and wires the dispatcher to its routes with the Camel
+ * context, and stops them and the connection with it.
  */
 final class SlimJobsRuntime extends ServiceSupport {
 
     private final CamelContext context;
     private final ClusterConnection cluster;
+    private final CronJobIndex cronJobs;
     private final PodIndex pods;
     private final DependencyIndex dependencies;
     private final JobIndex jobs;
@@ -27,10 +29,11 @@ final class SlimJobsRuntime extends ServiceSupport {
     private ProducerTemplate routes;
     private ScheduledExecutorService dispatcherTimer;
 
-    SlimJobsRuntime(CamelContext context, ClusterConnection cluster, PodIndex pods, DependencyIndex dependencies,
-                    JobIndex jobs, Dispatcher dispatcher) {
+    SlimJobsRuntime(CamelContext context, ClusterConnection cluster, CronJobIndex cronJobs, PodIndex pods,
+                    DependencyIndex dependencies, JobIndex jobs, Dispatcher dispatcher) {
         this.context = context;
         this.cluster = cluster;
+        this.cronJobs = cronJobs;
         this.pods = pods;
         this.dependencies = dependencies;
         this.jobs = jobs;
@@ -41,9 +44,15 @@ final class SlimJobsRuntime extends ServiceSupport {
     protected void doStart() {
         routes = context.createProducerTemplate();
         dispatcherTimer = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "dispatcher-timer");
-        dispatcher.start(capGroup -> routes.sendBody(DispatcherRoutes.PASSES, capGroup),
-                execution -> routes.requestBody(DispatcherRoutes.RELEASES, execution, Boolean.class),
-                dispatcherTimer);
+        // the dispatcher weighs nothing before the definitions of the CronJobs are known: a name a CronJob defines
+        // would be counted against Default's NumberParallelJob; the passes asked for until then are sent on start
+        cronJobs.start().thenRun(() -> {
+            if (isRunAllowed()) {
+                dispatcher.start(capGroup -> routes.sendBody(DispatcherRoutes.PASSES, capGroup),
+                        execution -> routes.requestBody(DispatcherRoutes.RELEASES, execution, Boolean.class),
+                        dispatcherTimer);
+            }
+        });
         pods.start();
         // once the dependencies are read, every queued execution is weighed again: until then each waits
         dependencies.start().thenRun(dispatcher::resyncAll);
@@ -57,6 +66,7 @@ final class SlimJobsRuntime extends ServiceSupport {
             routes.stop();
         }
         jobs.close();
+        cronJobs.close();
         dependencies.close();
         pods.close();
         cluster.close();

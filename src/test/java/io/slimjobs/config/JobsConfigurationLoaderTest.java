@@ -59,7 +59,7 @@ class JobsConfigurationLoaderTest {
 
         Source source = JobsConfigurationLoader.configuredSource(env, file.toString()).orElseThrow();
 
-        assertEquals(new Source("file " + file, "{\"from\": \"file\"}"), source);
+        assertEquals(new Source("file " + file, "{\"from\": \"file\"}", file), source);
     }
 
     @Test
