@@ -13,11 +13,14 @@ import io.slimjobs.api.HttpFallback;
 import io.slimjobs.api.JobsApi;
 import io.slimjobs.api.Readiness;
 import io.slimjobs.api.SchedulesApi;
+import io.slimjobs.config.ConfigurationFile;
+import io.slimjobs.config.DefinitionSources;
 import io.slimjobs.config.Definitions;
 import io.slimjobs.config.JobsConfiguration;
 import io.slimjobs.config.JobsConfigurationLoader;
 import io.slimjobs.demo.EmbeddedCluster;
 import io.slimjobs.kube.ClusterConnection;
+import io.slimjobs.kube.CronJobIndex;
 import io.slimjobs.kube.DependencyIndex;
 import io.slimjobs.kube.JobFactory;
 import io.slimjobs.kube.JobIndex;
@@ -47,7 +50,8 @@ import org.apache.camel.support.ResourceHelper;
 
 /**
  * Wires SlimJobs: the configuration first (a broken one stops startup before anything else is opened), then
- * the cluster connection, the informer-backed indexes, the dispatcher and the beans the routes call.
+ * the cluster connection, the definitions with their sources (the configuration, watched when it is a file, and the
+ * namespace's CronJobs), the informer-backed indexes, the dispatcher and the beans the routes call.
  */
 public class SlimJobsBeans implements CamelConfiguration {
 
@@ -112,13 +116,20 @@ public class SlimJobsBeans implements CamelConfiguration {
             throw new IllegalStateException("No Kubernetes cluster is configured (no service account, KUBECONFIG, "
                     + "~/.kube/config or slimjobs.kubernetes.master-url) and the embedded demo cluster is disabled");
         }
-        JobsConfiguration configuration = loadConfiguration(context, env, embedded);
+        Optional<JobsConfigurationLoader.Source> source = configurationSource(context, env, embedded);
+        JobsConfiguration configuration = source.map(JobsConfigurationLoader::parse)
+                .orElseGet(JobsConfigurationLoader::builtInDefault);
         Optional<ScheduleBackupSettings> backup = ScheduleBackupSettings.resolve(env, backupDirectory, backupInterval);
 
         ClusterConnection cluster = embedded ? EmbeddedCluster.demoConnection(Duration.ofMillis(demoRunMillis))
                 : ClusterConnection.configured(masterUrl, namespace, requestRetries);
         try {
-            wire(context, configuration, cluster, embedded, backup);
+            Definitions definitions = new Definitions(configuration);
+            DefinitionSources sources = new DefinitionSources(definitions);
+            // only a file is watched: the environment variable cannot change, and the demo's sample is not the user's
+            source.filter(read -> read.file() != null).ifPresent(file ->
+                    context.getRegistry().bind(ConfigurationFile.BEAN, new ConfigurationFile(file, sources)));
+            wire(context, definitions, sources, cluster, embedded, backup);
         } catch (Exception e) {
             // an embedded cluster's threads would keep the JVM alive after a failed start
             cluster.close();
@@ -126,16 +137,21 @@ public class SlimJobsBeans implements CamelConfiguration {
         }
     }
 
-    private void wire(CamelContext context, JobsConfiguration configuration, ClusterConnection cluster,
-                      boolean embedded, Optional<ScheduleBackupSettings> backup) throws Exception {
+    private void wire(CamelContext context, Definitions definitions, DefinitionSources sources,
+                      ClusterConnection cluster, boolean embedded, Optional<ScheduleBackupSettings> backup)
+            throws Exception {
         String ns = cluster.namespace();
-        Definitions definitions = new Definitions(configuration);
+        CronJobIndex cronJobs = new CronJobIndex(cluster.client(), ns, informerResyncMillis);
+        cronJobs.onChange(sources::cronJobsRead);
         PodIndex pods = new PodIndex(cluster.client(), ns, informerResyncMillis);
         CapGroups capGroups = new CapGroups(definitions);
         DependencyIndex dependencies = new DependencyIndex(cluster.client(), ns, informerResyncMillis);
-        JobIndex jobs = new JobIndex(cluster.client(), ns, informerResyncMillis, pods, capGroups::of, dependencies);
+        JobIndex jobs = new JobIndex(cluster.client(), ns, informerResyncMillis, pods, capGroups.inForce(),
+                dependencies);
         Dispatcher dispatcher = new Dispatcher(cluster.client(), ns, jobs, capGroups, Clock.systemUTC(),
                 Duration.ofMillis(imagePullTimeoutMillis), dependencies);
+        // the first listener: others are told once executions are grouped by the new definitions
+        definitions.onChange(dispatcher::definitionsChanged);
         jobs.onChange(dispatcher::enqueue);
         pods.onChange(dispatcher::enqueue);
         dependencies.onChange(dispatcher::dependencyChanged);
@@ -159,7 +175,7 @@ public class SlimJobsBeans implements CamelConfiguration {
         ScheduleStore scheduleStore = new ScheduleStore(storedSchedules);
         RunRecords runRecords = new RunRecords(new ScheduleConfigMap(cluster.client(), ns, scheduleRunsConfigMap,
                 informerResyncMillis));
-        ScheduleCatalog schedules = new ScheduleCatalog(definitions, scheduleStore);
+        ScheduleCatalog schedules = new ScheduleCatalog(definitions, cronJobs, scheduleStore);
         ScheduleViews scheduleViews = new ScheduleViews(schedules, runRecords, clock);
 
         registry.bind("kubernetesClient", cluster.client());
@@ -179,10 +195,10 @@ public class SlimJobsBeans implements CamelConfiguration {
         registry.bind("jobsApi", new JobsApi(definitions, jobs, callerTrust, scheduleViews, cluster.client(), ns));
         registry.bind("schedulesApi", new SchedulesApi(definitions, schedules, scheduleStore, scheduleViews, clock));
         registry.bind("scheduleTicker", new ScheduleTicker(schedules, runRecords, clock));
-        registry.bind("readiness", new Readiness(jobs, pods,
+        registry.bind("readiness", new Readiness(jobs, pods, cronJobs,
                 () -> scheduleStore.hasSynced() && runRecords.hasSynced(), dispatcher, leadership));
-        context.addService(new SlimJobsRuntime(context, cluster, pods, dependencies, jobs, dispatcher, scheduleStore,
-                runRecords));
+        context.addService(new SlimJobsRuntime(context, cluster, cronJobs, pods, dependencies, jobs, dispatcher,
+                scheduleStore, runRecords));
         context.addService(leadership);
         // after the runtime: started after it (the restore runs before the routes start), stopped before it closes
         // the connection
@@ -202,9 +218,9 @@ public class SlimJobsBeans implements CamelConfiguration {
         context.addStartupListener((ctx, alreadyStarted) -> HttpFallback.install(ctx, httpPort, maxBodySize));
     }
 
-    /** The configured source; else, for the embedded demo only, a sample `fibonacci` job; else just `Default`. */
-    private JobsConfiguration loadConfiguration(CamelContext context, Map<String, String> env, boolean embedded)
-            throws Exception {
+    /** The configured source; else, for the embedded demo only, a sample `fibonacci` job; else none: just `Default`. */
+    private Optional<JobsConfigurationLoader.Source> configurationSource(CamelContext context, Map<String, String> env,
+                                                                         boolean embedded) throws Exception {
         var source = JobsConfigurationLoader.configuredSource(env, configFile);
         if (source.isEmpty() && embedded) {
             try (var demo = ResourceHelper.resolveMandatoryResourceAsInputStream(context, DEMO_CONFIGURATION)) {
@@ -212,6 +228,6 @@ public class SlimJobsBeans implements CamelConfiguration {
                         new String(demo.readAllBytes(), StandardCharsets.UTF_8)));
             }
         }
-        return source.map(JobsConfigurationLoader::parse).orElseGet(JobsConfigurationLoader::builtInDefault);
+        return source;
     }
 }

@@ -3,6 +3,7 @@ package io.slimjobs;
 import java.util.concurrent.ScheduledExecutorService;
 
 import io.slimjobs.kube.ClusterConnection;
+import io.slimjobs.kube.CronJobIndex;
 import io.slimjobs.kube.DependencyIndex;
 import io.slimjobs.kube.JobIndex;
 import io.slimjobs.kube.PodIndex;
@@ -15,13 +16,14 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.service.ServiceSupport;
 
 /**
- * Starts the informers (pods, dependencies, Jobs, schedules and their run records) and wires the dispatcher to its routes with the Camel context, and
- * stops them and the connection with it.
+ * Starts the informers (CronJobs, pods, dependencies, Jobs, schedules and their run records) and wires the
+ * dispatcher to its routes with the Camel context, and stops them and the connection with it.
  */
 final class SlimJobsRuntime extends ServiceSupport {
 
     private final CamelContext context;
     private final ClusterConnection cluster;
+    private final CronJobIndex cronJobs;
     private final PodIndex pods;
     private final DependencyIndex dependencies;
     private final JobIndex jobs;
@@ -31,10 +33,12 @@ final class SlimJobsRuntime extends ServiceSupport {
     private ProducerTemplate routes;
     private ScheduledExecutorService dispatcherTimer;
 
-    SlimJobsRuntime(CamelContext context, ClusterConnection cluster, PodIndex pods, DependencyIndex dependencies,
-                    JobIndex jobs, Dispatcher dispatcher, ScheduleStore schedules, RunRecords runRecords) {
+    SlimJobsRuntime(CamelContext context, ClusterConnection cluster, CronJobIndex cronJobs, PodIndex pods,
+                    DependencyIndex dependencies, JobIndex jobs, Dispatcher dispatcher, ScheduleStore schedules,
+                    RunRecords runRecords) {
         this.context = context;
         this.cluster = cluster;
+        this.cronJobs = cronJobs;
         this.pods = pods;
         this.dependencies = dependencies;
         this.jobs = jobs;
@@ -47,9 +51,15 @@ final class SlimJobsRuntime extends ServiceSupport {
     protected void doStart() {
         routes = context.createProducerTemplate();
         dispatcherTimer = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "dispatcher-timer");
-        dispatcher.start(capGroup -> routes.sendBody(DispatcherRoutes.PASSES, capGroup),
-                execution -> routes.requestBody(DispatcherRoutes.RELEASES, execution, Boolean.class),
-                dispatcherTimer);
+        // the dispatcher weighs nothing before the definitions of the CronJobs are known: a name a CronJob defines
+        // would be counted against Default's NumberParallelJob; the passes asked for until then are sent on start
+        cronJobs.start().thenRun(() -> {
+            if (isRunAllowed()) {
+                dispatcher.start(capGroup -> routes.sendBody(DispatcherRoutes.PASSES, capGroup),
+                        execution -> routes.requestBody(DispatcherRoutes.RELEASES, execution, Boolean.class),
+                        dispatcherTimer);
+            }
+        });
         pods.start();
         // once the dependencies are read, every queued execution is weighed again: until then each waits
         dependencies.start().thenRun(dispatcher::resyncAll);
@@ -67,6 +77,7 @@ final class SlimJobsRuntime extends ServiceSupport {
         runRecords.close();
         schedules.close();
         jobs.close();
+        cronJobs.close();
         dependencies.close();
         pods.close();
         cluster.close();

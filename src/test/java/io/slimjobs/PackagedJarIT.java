@@ -1,6 +1,7 @@
 package io.slimjobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -67,6 +69,35 @@ class PackagedJarIT {
         }
         assertEquals("Succeeded", status, () -> "the demo execution did not complete:\n" + logText());
         assertTrue(logText().contains("EMBEDDED DEMO CLUSTER"), "the log says loudly that this is a demo");
+        assertFalse(logText().contains("config-reload"), "the demo's sample configuration is not watched");
+    }
+
+    @Test
+    void should_read_the_environment_variable_and_neither_read_nor_watch_the_file_when_both_are_set() throws Exception {
+        Path file = Files.writeString(home.resolve("jobs.json"),
+                "{\"Configurations\": {\"fibonacci\": {\"Image\": \"from-file:1\", \"Visibility\": \"Public\"}}}");
+        int port = AvailablePortFinder.getNextAvailable();
+        start(Map.of("SLIMJOBS_HTTP_PORT", String.valueOf(port), "SLIMJOBS_CONFIG_FILE", file.toString(),
+                "SLIMJOBS_CONFIG_RELOAD_INTERVAL", "100", "SlimFaas__JobsConfiguration",
+                "{\"Configurations\": {\"fibonacci\": {\"Image\": \"from-env:1\", \"Visibility\": \"Public\"}}}"));
+        HttpCaller http = new HttpCaller(port);
+        PackagedJar.awaitAnswer("the service is ready", () -> http.call(HttpCaller.OUTSIDER, "GET", "/ready", Map.of(), null), 200);
+
+        Answer status = http.call(HttpCaller.OUTSIDER, "GET", "/jobs/status", Map.of(), null);
+        assertEquals(List.of("from-env:1"), status.json().findValuesAsText("Image").stream()
+                .filter(image -> image.startsWith("from-")).toList());
+        assertTrue(logText().contains("WARN JobsConfigurationLoader - The jobs configuration comes from the environment "
+                + "variable SlimFaas__JobsConfiguration, which is set: the file " + file
+                + " is ignored and not watched for changes"), this::logText);
+        assertFalse(logText().contains("config-reload"), "no route reads the file");
+    }
+
+    @Test
+    void should_refuse_to_start_with_a_broken_configuration_file_and_say_where() throws Exception {
+        Path file = Files.writeString(home.resolve("jobs.json"),
+                "{\"Configurations\": {\"fibonacci\": {\"NumberParallelJob\": 0}}}");
+        assertRefusesToStart(Map.of("SLIMJOBS_CONFIG_FILE", file.toString()),
+                "the jobs configuration in file " + file + " is invalid");
     }
 
     @Test

@@ -2,7 +2,9 @@ package io.slimjobs;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +22,9 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.slimjobs.HttpCaller.Answer;
+import io.slimjobs.config.Definitions;
 import io.slimjobs.config.JobOverrides;
+import io.slimjobs.config.JobsConfiguration;
 import io.slimjobs.config.JobsConfigurationLoader;
 import io.slimjobs.demo.EmbeddedCluster;
 import io.slimjobs.kube.JobFactory;
@@ -77,8 +81,12 @@ public abstract class SlimJobsTestSupport extends CamelMainTestSupport {
     protected String namespace;
     protected int port;
     protected HttpCaller http;
+    /** What was logged from before SlimJobs started until the test ended. */
+    protected LogCapture log;
     /** Handed to Camel from the constructor and filled once the API server is up; never initialised here. */
     private Properties overrides;
+    /** The directory holding the configuration file, laid out as a ConfigMap volume. */
+    private Path configurationVolume;
 
     /** The jobs configuration this test class runs with. */
     protected String jobsConfiguration() {
@@ -123,6 +131,7 @@ public abstract class SlimJobsTestSupport extends CamelMainTestSupport {
         namespace = getCurrentTestName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-")
                 .replaceAll("^-|-$", "");
         namespace = namespace.substring(0, Math.min(namespace.length(), 63)).replaceAll("-$", "");
+        log = LogCapture.start();
         cluster = EmbeddedCluster.start(namespace, null);
         port = AvailablePortFinder.getNextAvailable();
         http = new HttpCaller(port);
@@ -140,14 +149,61 @@ public abstract class SlimJobsTestSupport extends CamelMainTestSupport {
         configuration.withUseOverridePropertiesWithPropertiesComponent(overrides);
     }
 
+    /**
+     * Writes the configuration the way the kubelet lays out a ConfigMap volume: `jobs.json` is a link to
+     * `..data/jobs.json`, and `..data` a link to a directory holding this version.
+     */
     private Path writeConfiguration() {
         try {
-            Path file = Files.createTempFile("slimjobs-", ".json");
-            file.toFile().deleteOnExit();
-            return Files.writeString(file, jobsConfiguration());
+            configurationVolume = Files.createTempDirectory("slimjobs-config-");
+            changeConfiguration(jobsConfiguration());
+            return Files.createSymbolicLink(configurationVolume.resolve("jobs.json"), Path.of("..data", "jobs.json"));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Replaces the configuration file the way the kubelet updates a ConfigMap volume: the new version in a new
+     * directory, then `..data` switched to it in one rename, then the old version's directory removed.
+     */
+    protected void changeConfiguration(String json) {
+        try {
+            Path version = Files.createDirectory(configurationVolume.resolve("..version-" + System.nanoTime()));
+            Files.writeString(version.resolve("jobs.json"), json);
+            Path data = configurationVolume.resolve("..data");
+            Path previous = Files.isSymbolicLink(data) ? configurationVolume.resolve(Files.readSymbolicLink(data)) : null;
+            Path link = Files.createSymbolicLink(configurationVolume.resolve("..data_tmp"), version.getFileName());
+            Files.move(link, data, StandardCopyOption.ATOMIC_MOVE);
+            if (previous != null) {
+                deleteRecursively(previous);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Removes the configuration file's current version, as a volume caught between two versions shows none. */
+    protected void removeConfiguration() {
+        try {
+            Path data = configurationVolume.resolve("..data");
+            Path version = configurationVolume.resolve(Files.readSymbolicLink(data));
+            Files.delete(data);
+            deleteRecursively(version);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            try (var children = Files.list(path)) {
+                for (Path child : children.toList()) {
+                    deleteRecursively(child);
+                }
+            }
+        }
+        Files.deleteIfExists(path);
     }
 
     @Override
@@ -158,6 +214,18 @@ public abstract class SlimJobsTestSupport extends CamelMainTestSupport {
             context.stop();
         }
         cluster.close();
+        deleteRecursively(configurationVolume);
+        log.close();
+    }
+
+    /** The lines logged so far that contain {@code text}. */
+    protected List<String> logLines(String text) {
+        return log.lines().stream().filter(line -> line.contains(text)).toList();
+    }
+
+    /** The job definitions in force in SlimJobs now. */
+    protected JobsConfiguration definitionsInForce() {
+        return context.getRegistry().lookupByNameAndType("definitions", Definitions.class).current();
     }
 
     protected KubernetesClient kube() {
@@ -255,6 +323,24 @@ public abstract class SlimJobsTestSupport extends CamelMainTestSupport {
             }
         }
         return "absent";
+    }
+
+    /**
+     * Returns once the dispatcher has weighed everything asked of it so far: its passes run one at a time in the
+     * order they were asked for, so once a `marker` execution triggered now has left the queue, every earlier pass
+     * is done. The test's configuration must give `marker` a NumberParallelJob that never holds it back.
+     */
+    protected void awaitDispatcherCaughtUp() {
+        String marker = trigger("marker", "");
+        awaitUntil("the dispatcher caught up", () -> releaseSeen(marker));
+    }
+
+    /**
+     * Whether the release of an execution of `marker` has been seen: here, as SlimJobs lists it. A test that watches
+     * releases itself looks there instead, so that it has seen every earlier release too.
+     */
+    protected boolean releaseSeen(String markerId) {
+        return !statusOf("marker", markerId).equals("Queued");
     }
 
     public static void awaitUntil(String what, BooleanSupplier condition) {

@@ -5,8 +5,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The job definitions in force right now. Readers take {@link #current()} once per request and keep that
- * snapshot; whoever learns of a change (the configuration file, CronJobs) calls {@link #replace}, and every
- * listener is told after the new definitions are in force.
+ * snapshot; {@link DefinitionSources}, which learns of every change (the configuration file, CronJobs), calls
+ * {@link #replace}, and every listener is told after the new definitions are in force.
  */
 public final class Definitions {
 
@@ -21,7 +21,10 @@ public final class Definitions {
         return current;
     }
 
-    /** Called after each change, on the thread that made it. */
+    /**
+     * Called after each change, on the thread that made it, in the order of registration: the dispatcher registers
+     * first, so that the others are told once executions are counted by the new definitions.
+     */
     public void onChange(Runnable listener) {
         listeners.add(listener);
     }

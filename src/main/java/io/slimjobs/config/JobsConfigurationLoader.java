@@ -16,6 +16,8 @@ import io.slimjobs.error.InvalidRequestException;
 import io.slimjobs.kube.Names;
 import io.slimjobs.schedule.Cron;
 import io.slimjobs.trigger.GuardRails;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads the jobs configuration from SlimFaas' environment variable or a file, in SlimFaas' JSON format, and
@@ -23,11 +25,17 @@ import io.slimjobs.trigger.GuardRails;
  */
 public final class JobsConfigurationLoader {
 
+    private static final Logger LOG = LoggerFactory.getLogger(JobsConfigurationLoader.class);
+
     public static final String ENV = "SlimFaas__JobsConfiguration";
     public static final String ENV_UPPER_CASE = "SLIMFAAS_JOBS_CONFIGURATION";
 
-    /** Where a configuration came from (for messages) and its JSON text. */
-    public record Source(String name, String json) {
+    /** Where a configuration came from (for messages), its JSON text, and the file it was read from, if any. */
+    public record Source(String name, String json, Path file) {
+
+        public Source(String name, String json) {
+            this(name, json, null);
+        }
     }
 
     private record Document(Map<String, JobDefinition> configurations,
@@ -39,20 +47,30 @@ public final class JobsConfigurationLoader {
 
     /** The configured source: the environment variable first, then the file; none when neither is set. */
     public static Optional<Source> configuredSource(Map<String, String> env, String configFile) {
+        boolean fileNamed = configFile != null && !configFile.isBlank();
         for (String name : List.of(ENV, ENV_UPPER_CASE)) {
             String json = env.get(name);
             if (json != null && !json.isBlank()) {
+                if (fileNamed) {
+                    LOG.warn("The jobs configuration comes from the environment variable {}, which is set: the file {} "
+                            + "is ignored and not watched for changes", name, configFile);
+                }
                 return Optional.of(new Source("environment variable " + name, json));
             }
         }
-        if (configFile == null || configFile.isBlank()) {
+        if (!fileNamed) {
             return Optional.empty();
         }
         try {
-            return Optional.of(new Source("file " + configFile, Files.readString(Path.of(configFile))));
+            return Optional.of(fileSource(Path.of(configFile)));
         } catch (IOException e) {
             throw new InvalidConfigurationException("cannot read the jobs configuration file " + configFile + ": " + e);
         }
+    }
+
+    /** The configuration file as it is now. */
+    static Source fileSource(Path file) throws IOException {
+        return new Source("file " + file, Files.readString(file), file);
     }
 
     /** Only the built-in `Default` entry. */
@@ -83,8 +101,11 @@ public final class JobsConfigurationLoader {
                 definition == null ? null : definition.withDefaults(defaultDefinition.resources())));
 
         definitions.forEach((name, definition) -> problems.addAll(problems("Configurations." + name, definition)));
-        schedules.forEach((name, entries) -> problems.addAll(scheduleProblems("Schedules." + name, name, entries,
-                definitions.getOrDefault(name, defaultDefinition))));
+        schedules.forEach((name, entries) -> {
+            problems.addAll(scheduleProblems("Schedules." + name, entries));
+            // a name not defined here may be a CronJob's, whose definition is not known yet: checked when it fires
+            problems.addAll(guardRailProblems("Schedules." + name, name, entries, definitions.get(name)));
+        });
         if (!problems.isEmpty()) {
             throw invalid(source, problems);
         }
@@ -98,11 +119,7 @@ public final class JobsConfigurationLoader {
         }
         entries.forEach((key, value) -> {
             String name = key.toLowerCase(Locale.ROOT);
-            try {
-                Names.jobName(name);
-            } catch (InvalidRequestException e) {
-                problems.add(section + "." + key + ": " + e.getMessage());
-            }
+            nameProblem(section + "." + key, name).ifPresent(problems::add);
             if (result.containsKey(name)) {
                 problems.add(section + "." + key + ": names are case-insensitive and '" + name + "' is defined twice");
             }
@@ -111,7 +128,18 @@ public final class JobsConfigurationLoader {
         return result;
     }
 
-    private static List<String> problems(String path, JobDefinition definition) {
+    /** What is wrong with a (lower-cased) job name, if anything. */
+    static Optional<String> nameProblem(String path, String name) {
+        try {
+            Names.jobName(name);
+            return Optional.empty();
+        } catch (InvalidRequestException e) {
+            return Optional.of(path + ": " + e.getMessage());
+        }
+    }
+
+    /** What is wrong with a definition, each problem prefixed with {@code path}. */
+    static List<String> problems(String path, JobDefinition definition) {
         List<String> problems = new ArrayList<>();
         if (definition == null) {
             problems.add(path + ": must be an object");
@@ -132,12 +160,8 @@ public final class JobsConfigurationLoader {
         return problems;
     }
 
-    /**
-     * Each entry has a cron that fires, in a known time zone, and overrides its job's guard rails accept: a schedule
-     * that could never run is refused.
-     */
-    private static List<String> scheduleProblems(String path, String jobName, List<ScheduleDefinition> entries,
-                                                 JobDefinition definition) {
+    /** What is wrong with a job's schedule entries, each problem prefixed with {@code path}. */
+    static List<String> scheduleProblems(String path, List<ScheduleDefinition> entries) {
         List<String> problems = new ArrayList<>();
         for (int i = 0; entries != null && i < entries.size(); i++) {
             ScheduleDefinition entry = entries.get(i);
@@ -149,9 +173,22 @@ public final class JobsConfigurationLoader {
             }
             if (entry != null) {
                 check(entryPath + ".TimeZone", () -> Cron.timeZone(entry.timeZone()), problems);
-                if (definition != null) {
-                    check(entryPath, () -> GuardRails.apply(jobName, definition, entry.overrides()), problems);
-                }
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * Each entry's overrides are ones its job's guard rails accept, checked by the trigger's own code: a schedule that
+     * could never run is refused now rather than at each of its occurrences.
+     */
+    private static List<String> guardRailProblems(String path, String jobName, List<ScheduleDefinition> entries,
+                                                  JobDefinition definition) {
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; definition != null && entries != null && i < entries.size(); i++) {
+            ScheduleDefinition entry = entries.get(i);
+            if (entry != null) {
+                check(path + "[" + i + "]", () -> GuardRails.apply(jobName, definition, entry.overrides()), problems);
             }
         }
         return problems;
@@ -167,6 +204,6 @@ public final class JobsConfigurationLoader {
 
     private static InvalidConfigurationException invalid(Source source, List<String> problems) {
         return new InvalidConfigurationException("the jobs configuration in " + source.name() + " is invalid:\n  - "
-                + String.join("\n  - ", problems));
+                + String.join("\n  - ", problems), problems);
     }
 }

@@ -5,20 +5,25 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Queue;
 import java.util.logging.Level;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.dsl.MockServerExpectation;
 import io.slimjobs.kube.ClusterConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * An in-process Kubernetes API (fabric8's mock server in CRUD mode) with a {@link SimulatedKubelet} that runs Jobs:
- * the demo cluster when no real one is configured, and the cluster of the tests.
+ * the demo cluster when no real one is configured, and the cluster of the tests. Answers recorded with
+ * {@link #expect()} (a test's refusal, say) come before CRUD.
  */
 public final class EmbeddedCluster implements AutoCloseable {
 
@@ -51,8 +56,9 @@ public final class EmbeddedCluster implements AutoCloseable {
      */
     public static EmbeddedCluster start(String namespace, Duration runDuration) {
         MOCK_SERVER_LOG.setLevel(Level.WARNING);
+        var expected = new HashMap<ServerRequest, Queue<ServerResponse>>();
         KubernetesMockServer server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+                new Context(), new MockWebServer(), expected, new KubernetesMixedDispatcher(expected), false);
         KubernetesClient client = null;
         try {
             server.init(InetAddress.getByName("127.0.0.1"), 0);
@@ -84,6 +90,11 @@ public final class EmbeddedCluster implements AutoCloseable {
 
     public KubernetesClient client() {
         return client;
+    }
+
+    /** Records answers that come before CRUD, as fabric8's mock server in expectation mode records them. */
+    public MockServerExpectation expect() {
+        return server.expect();
     }
 
     public SimulatedKubelet kubelet() {

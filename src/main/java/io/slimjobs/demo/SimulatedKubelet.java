@@ -156,7 +156,10 @@ public final class SimulatedKubelet implements AutoCloseable {
         }
     }
 
-    /** Ends the job's live pod with exit code 0; the Job then completes. Throws if the job has no live pod. */
+    /**
+     * Ends the job's live pod with exit code 0; the Job then completes. Throws if the job has no live pod (a released
+     * Job has one).
+     */
     public void succeed(String jobName) {
         call(() -> terminate(jobName, true));
     }
@@ -511,6 +514,9 @@ public final class SimulatedKubelet implements AutoCloseable {
     }
 
     private Void terminate(String jobName, boolean success) {
+        // a Job released a moment ago may be waiting for its pod on this thread's queue: the Job controller's pass
+        // comes first, as it would have by the time a container can end
+        reconcile(jobName);
         retryOnConflict(() -> {
             Pod pod = requireLivePod(jobName);
             writePodStatus(pod, terminated(pod, success ? 0 : 1));

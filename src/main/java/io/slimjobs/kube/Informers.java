@@ -1,7 +1,10 @@
 package io.slimjobs.kube;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -21,9 +24,30 @@ public final class Informers {
      * before any handler runs, so a listener woken by an event always reads that event's state.
      */
     static <T> List<T> byIndex(SharedIndexInformer<T> informer, String indexName, String value) {
+        return byIndex(informer, indexName, () -> value);
+    }
+
+    /** The same, with the value to look up computed under the monitor too, so that a {@link #reindex} cannot interleave. */
+    static <T> List<T> byIndex(SharedIndexInformer<T> informer, String indexName, Supplier<String> value) {
         Indexer<T> indexer = informer.getIndexer();
         synchronized (indexer) {
-            return indexer.byIndex(indexName, value);
+            return indexer.byIndex(indexName, value.get());
+        }
+    }
+
+    /**
+     * Replaces an index function and indexes every cached object again with it, then runs {@code swapped}, all under
+     * the monitor that updates and {@link #byIndex} hold: a reader sees the old index or the new one, never none. An
+     * index function must give an object the same keys when it is removed as when it was added, so one that reads
+     * something that can change is replaced this way rather than left to read the new value.
+     */
+    static <T> void reindex(SharedIndexInformer<T> informer, String indexName, Function<T, List<String>> indexFunction,
+                            Runnable swapped) {
+        Indexer<T> indexer = informer.getIndexer();
+        synchronized (indexer) {
+            indexer.removeIndexer(indexName);
+            indexer.addIndexers(Map.of(indexName, indexFunction));
+            swapped.run();
         }
     }
 

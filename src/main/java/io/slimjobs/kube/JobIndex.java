@@ -17,7 +17,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 import io.fabric8.kubernetes.api.model.Pod;
@@ -47,7 +49,8 @@ public final class JobIndex implements AutoCloseable {
     private final SharedIndexInformer<Job> informer;
     private final String namespace;
     private final PodIndex pods;
-    private final UnaryOperator<String> capGroupOf;
+    /** The cap group rule the BY_CAP_GROUP index was built with; reads group by it too, under the index's monitor. */
+    private volatile UnaryOperator<String> capGroupOf;
     private final DependencyIndex dependencies;
     /** Executions whose enqueue time could not be read, so that each is logged once. */
     private final Set<String> unreadableEnqueueTimes = ConcurrentHashMap.newKeySet();
@@ -58,7 +61,8 @@ public final class JobIndex implements AutoCloseable {
 
     /**
      * @param capGroupOf the group whose NumberParallelJob a job name counts against (its own name, or the group
-     *                   shared by every name that falls back to `Default`): the queue that PositionInQueue numbers
+     *                   shared by every name that falls back to `Default`): the queue that PositionInQueue numbers.
+     *                   It must not change its answers: {@link #regroup} replaces it when the definitions change
      * @param dependencies what queued executions wait for, which their `Reason` says
      */
     public JobIndex(KubernetesClient client, String namespace, long resyncMillis, PodIndex pods,
@@ -72,9 +76,29 @@ public final class JobIndex implements AutoCloseable {
                 .runnableInformer(resyncMillis);
         informer.addIndexers(Map.of(
                 BY_EXECUTION_ID, job -> label(job, Labels.ID).map(List::of).orElse(List.of()),
-                BY_CAP_GROUP, job -> label(job, Labels.JOB).map(capGroupOf).map(List::of).orElse(List.of()),
+                BY_CAP_GROUP, capGroupIndex(capGroupOf),
                 BY_DEPENDENCY, JobIndex::dependsOn));
         onChange(job -> label(job, Labels.ID).map(awaited::get).ifPresent(seen -> seen.complete(null)), job -> { });
+    }
+
+    private static Function<Job, List<String>> capGroupIndex(UnaryOperator<String> capGroupOf) {
+        return job -> label(job, Labels.JOB).map(capGroupOf).map(List::of).orElse(List.of());
+    }
+
+    /**
+     * Groups the executions by another cap group rule, when it differs from the one in use (a job name became
+     * configured, or stopped being): every Job is indexed again under it, and reads see the old grouping or the new
+     * one, never a mix.
+     */
+    public void regroup(UnaryOperator<String> rule) {
+        if (!rule.equals(capGroupOf)) {
+            Informers.reindex(informer, BY_CAP_GROUP, capGroupIndex(rule), () -> capGroupOf = rule);
+        }
+    }
+
+    /** Whether the executions are grouped by this rule: a pass by another one would count the wrong Jobs. */
+    public boolean groupedBy(UnaryOperator<String> rule) {
+        return rule.equals(capGroupOf);
     }
 
     /**
@@ -124,7 +148,8 @@ public final class JobIndex implements AutoCloseable {
     /** The cap groups that have executions. */
     public Set<String> capGroups() {
         Set<String> groups = new TreeSet<>();
-        informer.getStore().list().forEach(job -> label(job, Labels.JOB).map(capGroupOf).ifPresent(groups::add));
+        UnaryOperator<String> rule = capGroupOf;
+        informer.getStore().list().forEach(job -> label(job, Labels.JOB).map(rule).ifPresent(groups::add));
         return groups;
     }
 
@@ -154,11 +179,11 @@ public final class JobIndex implements AutoCloseable {
 
     /** What the dispatcher weighs: a cap group's unfinished executions, those that left the queue first. */
     public List<ExecutionView> capGroupExecutions(String capGroup) {
-        return groupExecutions(capGroup, jobName -> true, UNFINISHED);
+        return groupExecutions(() -> capGroup, jobName -> true, UNFINISHED);
     }
 
     private List<ExecutionView> executions(String jobName, Predicate<Job> filter) {
-        return groupExecutions(capGroupOf.apply(jobName), jobName::equals, filter);
+        return groupExecutions(() -> capGroupOf.apply(jobName), jobName::equals, filter);
     }
 
     /**
@@ -166,7 +191,8 @@ public final class JobIndex implements AutoCloseable {
      * reads, a Job released in between would be in neither the started nor the queued part, and the dispatcher
      * would count one slot too few.
      */
-    private List<ExecutionView> groupExecutions(String capGroup, Predicate<String> ofJobName, Predicate<Job> filter) {
+    private List<ExecutionView> groupExecutions(Supplier<String> capGroup, Predicate<String> ofJobName,
+                                                Predicate<Job> filter) {
         List<ExecutionView> started = new ArrayList<>();
         List<Queued> queue = new ArrayList<>();
         for (Job job : Informers.byIndex(informer, BY_CAP_GROUP, capGroup)) {

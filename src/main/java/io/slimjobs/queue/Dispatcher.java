@@ -118,6 +118,17 @@ public final class Dispatcher {
     }
 
     /**
+     * The definitions changed: the Jobs are grouped by the new cap groups (a name that became configured gets its own
+     * NumberParallelJob, one that is no longer configured counts against Default's), then every group gets a pass, so
+     * that a raised NumberParallelJob releases at once. A lowered one holds back the next releases; nothing running is
+     * stopped.
+     */
+    public void definitionsChanged() {
+        jobs.regroup(capGroups.inForce());
+        resyncAll();
+    }
+
+    /**
      * A new leader's first step: what is active comes from the cluster, never from an earlier leadership's memory
      * (its releases in flight, its requests for passes that a stopped consumer may have dropped).
      */
@@ -175,6 +186,11 @@ public final class Dispatcher {
             return;
         }
         Instant now = clock.instant();
+        if (!jobs.groupedBy(capGroups.inForce())) {
+            // the definitions just changed and the Jobs are being grouped again: counted by the old grouping against
+            // the new caps, a group could be given a slot that is not free; every group gets a pass once regrouped
+            return;
+        }
         List<ExecutionView> executions = jobs.capGroupExecutions(capGroup);
         Set<String> released = assumed.computeIfAbsent(capGroup, group -> ConcurrentHashMap.newKeySet());
         released.retainAll(executions.stream()

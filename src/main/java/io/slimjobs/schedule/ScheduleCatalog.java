@@ -13,6 +13,7 @@ import io.slimjobs.config.JobsConfiguration;
 import io.slimjobs.config.ScheduleDefinition;
 import io.slimjobs.config.ScheduleSource;
 import io.slimjobs.error.InvalidRequestException;
+import io.slimjobs.kube.CronJobIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,7 @@ public final class ScheduleCatalog {
             Comparator.comparing(Schedule::createdAt).thenComparing(Schedule::id);
 
     private final Definitions definitions;
+    private final CronJobIndex cronJobs;
     private final ScheduleStore store;
     private volatile Compiled<JobsConfiguration> defined = new Compiled<>(null, Map.of());
     private volatile Compiled<Map<String, StoredSchedule>> created = new Compiled<>(null, Map.of());
@@ -36,18 +38,20 @@ public final class ScheduleCatalog {
     private record Compiled<S>(S source, Map<String, List<Schedule>> byJob) {
     }
 
-    public ScheduleCatalog(Definitions definitions, ScheduleStore store) {
+    /** @param cronJobs what defines the schedules of CronJobs, which are in the definitions once it is read */
+    public ScheduleCatalog(Definitions definitions, CronJobIndex cronJobs, ScheduleStore store) {
         this.definitions = definitions;
+        this.cronJobs = cronJobs;
         this.store = store;
     }
 
-    /** Whether the API schedules have been read; until then only the defined ones are known. */
+    /** Whether every source has been read: until then a schedule may be missing, not gone. */
     public boolean hasSynced() {
-        return store.hasSynced();
+        return cronJobs.hasSynced() && store.hasSynced();
     }
 
     public CompletableFuture<Void> synced() {
-        return store.synced();
+        return CompletableFuture.allOf(cronJobs.synced(), store.synced());
     }
 
     /** A job name's schedules: defined ones in definition order, then API ones by creation. */

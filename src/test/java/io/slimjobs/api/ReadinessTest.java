@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.slimjobs.config.Definitions;
 import io.slimjobs.config.JobsConfigurationLoader;
 import io.slimjobs.demo.EmbeddedCluster;
+import io.slimjobs.kube.CronJobIndex;
 import io.slimjobs.kube.DependencyIndex;
 import io.slimjobs.kube.JobIndex;
 import io.slimjobs.kube.Labels;
@@ -42,7 +43,8 @@ class ReadinessTest {
                     new DependencyIndex(cluster.client(), NAMESPACE, 0));
             Exchange exchange = exchange();
 
-            assertEquals(Map.of("status", "DOWN", "Leader", false), new Readiness(jobs, pods, () -> true,
+            assertEquals(Map.of("status", "DOWN", "Leader", false), new Readiness(jobs, pods, cronJobs(cluster),
+                    () -> true,
                     dispatcher(cluster, jobs, Clock.systemUTC()), notLeading(cluster)).check(exchange));
             assertEquals(503, exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
         }
@@ -60,7 +62,8 @@ class ReadinessTest {
             jobs.onChange(dispatcher::enqueue);
             pods.start();
             jobs.start();
-            Readiness readiness = new Readiness(jobs, pods, () -> true, dispatcher, notLeading(cluster));
+            Readiness readiness = new Readiness(jobs, pods, cronJobs(cluster), () -> true, dispatcher,
+                    notLeading(cluster));
             dispatcher.start(capGroup -> loop.submit(() -> {
                 dispatcher.dequeued(capGroup);
                 dispatcher.pass(capGroup);
@@ -114,6 +117,10 @@ class ReadinessTest {
         var configuration = JobsConfigurationLoader.builtInDefault();
         return new Dispatcher(cluster.client(), NAMESPACE, jobs, new CapGroups(new Definitions(configuration)), clock,
                 Duration.ofMinutes(5), new DependencyIndex(cluster.client(), NAMESPACE, 0));
+    }
+
+    private static CronJobIndex cronJobs(EmbeddedCluster cluster) {
+        return new CronJobIndex(cluster.client(), NAMESPACE, 0);
     }
 
     /** A replica that has not joined the election: it never leads. */

@@ -29,8 +29,10 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.slimjobs.HttpCaller;
 import io.slimjobs.HttpCaller.Answer;
 import io.slimjobs.Json;
+import io.slimjobs.CronJobTemplates;
 import io.slimjobs.SlimJobsReplica;
 import io.slimjobs.SlimJobsTestSupport;
+import io.slimjobs.config.CronJobMapping;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -328,16 +330,35 @@ class SchedulesApiTest extends SlimJobsTestSupport {
         }
     }
 
+    /** A suspended CronJob `fibonacci5` that defines a Public job with one schedule, as read by SlimJobs. */
+    private void cronJobWithSchedule() {
+        kube().batch().v1().cronjobs().inNamespace(namespace).resource(CronJobTemplates.annotated("fibonacci5",
+                builder -> builder.editMetadata()
+                        .addToAnnotations(CronJobMapping.VISIBILITY, "Public")
+                        .addToAnnotations(CronJobMapping.SCHEDULES, "[{\"Schedule\": \"0 2 * * *\", \"Args\": [\"cron\"]}]")
+                        .endMetadata())).create();
+        awaitUntil("the CronJob's schedule listed", () -> get("/job-schedules/fibonacci5").body().contains("CronJob"));
+    }
+
     @Test
-    void should_give_configured_schedules_the_same_ids_on_another_replica_and_new_ids_to_edited_entries()
+    void should_list_the_schedules_of_every_source_with_the_same_ids_on_another_replica_and_after_edits()
             throws Exception {
+        cronJobWithSchedule();
         String created = create("fibonacci", "{\"Schedule\": \"0 5 * * *\"}");
+        String createdForCronJob = create("fibonacci5", "{\"Schedule\": \"0 6 * * *\"}");
         List<String> here = idsOf(schedules("fibonacci"));
+        List<JsonNode> ofCronJob = schedules("fibonacci5");
+        assertEquals(List.of("CronJob", "Api"), ofCronJob.stream().map(schedule -> schedule.get("Source").asText())
+                .toList());
+        assertEquals("[\"cron\"]", ofCronJob.get(0).get("Args").toString());
+        assertTrue(ofCronJob.get(0).get("Id").asText().matches("[0-9a-f]{16}"), ofCronJob::toString);
+        assertEquals(createdForCronJob, ofCronJob.get(1).get("Id").asText());
 
         try (SlimJobsReplica other = replica("replica-b", Map.of(), Map.of())) {
-            List<JsonNode> there = elementsOf(other.http().call(HttpCaller.OUTSIDER, "GET", "/job-schedules/fibonacci",
-                    Map.of(), null).json());
-            assertEquals(here, idsOf(there), "the same Ids, in the same order, API schedules included");
+            assertEquals(here, idsOf(elementsOf(other.http().call(HttpCaller.OUTSIDER, "GET",
+                    "/job-schedules/fibonacci", Map.of(), null).json())), "the same Ids, in the same order");
+            assertEquals(idsOf(ofCronJob), idsOf(elementsOf(other.http().call(HttpCaller.OUTSIDER, "GET",
+                    "/job-schedules/fibonacci5", Map.of(), null).json())));
         }
 
         Path edited = Files.createTempFile("slimjobs-edited-", ".json");
@@ -352,5 +373,14 @@ class SchedulesApiTest extends SlimJobsTestSupport {
             assertEquals(here.get(2), after.get(2));
             assertEquals(created, after.get(3));
         }
+    }
+
+    @Test
+    void should_refuse_to_delete_a_cronjob_schedule_with_409_saying_where_to_change_it() {
+        cronJobWithSchedule();
+        String id = idsOf(schedules("fibonacci5")).get(0);
+
+        assertError(delete("/job-schedules/fibonacci5/" + id), 409, "conflict", id, "CronJob", "SlimFaas/Schedules");
+        assertEquals(List.of(id), idsOf(schedules("fibonacci5")));
     }
 }

@@ -59,7 +59,7 @@ class JobsConfigurationLoaderTest {
 
         Source source = JobsConfigurationLoader.configuredSource(env, file.toString()).orElseThrow();
 
-        assertEquals(new Source("file " + file, "{\"from\": \"file\"}"), source);
+        assertEquals(new Source("file " + file, "{\"from\": \"file\"}", file), source);
     }
 
     @Test
@@ -288,7 +288,7 @@ class JobsConfigurationLoaderTest {
             schedule override of a wrong type | {'Schedules': {'fib': [{'Schedule': '@daily', 'BackoffLimit': 'x'}]}} | `Schedules.fib[0].BackoffLimit: `
             Schedule is not a string          | {'Schedules': {'fib': [{'Schedule': 5}]}}                           | Schedules.fib[0]: Schedule: must be a string, not number
             schedule outside the guard rails  | {'Configurations': {'fib': {'Image': 'fib:1', 'BackoffLimit': 2}}, 'Schedules': {'fib': [{'Schedule': '@daily'}, {'Schedule': '@daily', 'Image': 'evil:1', 'BackoffLimit': 3}]}} | Schedules.fib[1]: Image: 'evil:1' is neither the job's image 'fib:1' nor matches its ImagesWhitelist []; BackoffLimit: 3 is above the job's 2
-            schedule of a job without image   | {'Schedules': {'report': [{'Schedule': '@daily'}]}}                 | Schedules.report[0]: Image: job 'report' has no image configured
+            schedule of a job without image   | {'Configurations': {'report': {}}, 'Schedules': {'report': [{'Schedule': '@daily'}]}} | Schedules.report[0]: Image: job 'report' has no image configured
             cron minute out of range          | {'Schedules': {'fib': [{'Schedule': '60 * * * *'}]}}                | Schedules.fib[0].Schedule: invalid cron '60 * * * *': minute: '60' is out of range 0-59
             cron hour out of range            | {'Schedules': {'fib': [{'Schedule': '0 24 * * *'}]}}                | Schedules.fib[0].Schedule: invalid cron '0 24 * * *': hour: '24' is out of range 0-23
             cron day-of-month out of range    | {'Schedules': {'fib': [{'Schedule': '0 0 0 * *'}]}}                 | Schedules.fib[0].Schedule: invalid cron '0 0 0 * *': day-of-month: '0' is out of range 1-31
@@ -312,6 +312,14 @@ class JobsConfigurationLoaderTest {
 
         assertTrue(e.getMessage().contains(SOURCE), e.getMessage());
         assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @Test
+    void should_leave_the_guard_rails_of_a_schedule_of_a_name_not_configured_here_to_its_fire() {
+        // the name may be a CronJob's, whose definition is not known when the file is read
+        JobsConfiguration configuration = parse("{\"Schedules\": {\"report\": [{\"Schedule\": \"@daily\"}]}}");
+
+        assertEquals(1, configuration.schedules().get("report").size());
     }
 
     @ParameterizedTest(name = "{0}")

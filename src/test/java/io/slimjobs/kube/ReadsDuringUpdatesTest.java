@@ -8,7 +8,9 @@ import java.net.InetAddress;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -103,6 +105,36 @@ class ReadsDuringUpdatesTest {
                 .withName(pod.getMetadata().getName())), () -> !execution().equals("Running") || !podIpTrusted());
 
         assertEquals(0, misses, "lookups that missed the running pod or distrusted its IP");
+    }
+
+    /**
+     * The definitions changed: the executions are grouped again, here back and forth between a rule that gives the
+     * job its own group and one that puts it in `default`. A listing reads its group and the index by one rule.
+     */
+    @Test
+    void should_list_an_execution_while_the_executions_are_grouped_again() {
+        UnaryOperator<String> own = name -> name;
+        UnaryOperator<String> shared = name -> "default";
+        AtomicBoolean reading = new AtomicBoolean(true);
+        CompletableFuture<Integer> regroups = CompletableFuture.supplyAsync(() -> {
+            int count = 0;
+            while (reading.get()) {
+                jobs.regroup(count++ % 2 == 0 ? shared : own);
+            }
+            return count;
+        });
+        int misses = 0;
+        for (int lookup = 0; lookup < 5 * UPDATES; lookup++) {
+            try {
+                misses += jobs.executions(JOB_NAME).size() == 1 ? 0 : 1;
+            } catch (RuntimeException e) {
+                misses++;
+            }
+        }
+        reading.set(false);
+
+        assertTrue(regroups.join() > UPDATES, "the regroupings ran alongside the lookups");
+        assertEquals(0, misses, "listings that missed the execution");
     }
 
     /** Runs {@code update} {@link #UPDATES} times on another thread, counting the lookups that miss meanwhile. */

@@ -13,22 +13,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import io.slimjobs.SlimJobsTestSupport;
 import io.slimjobs.kube.Labels;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class DispatcherTest extends SlimJobsTestSupport {
+class DispatcherTest extends ReleasesObservedTestSupport {
 
     private static final List<String> CONFIGURED = List.of("pair", "single", "marker");
-
-    private ReleaseObserver observer;
 
     @Override
     protected String jobsConfiguration() {
@@ -43,27 +39,13 @@ class DispatcherTest extends SlimJobsTestSupport {
                 """;
     }
 
-    @BeforeEach
-    void observe() {
-        observer = new ReleaseObserver(kube(), namespace, name -> CONFIGURED.contains(name) ? name : "default");
-    }
-
-    @AfterEach
-    void stopObserving() {
-        observer.close();
+    @Override
+    protected UnaryOperator<String> observedGroups() {
+        return name -> CONFIGURED.contains(name) ? name : "default";
     }
 
     private String jobName(String executionId) {
         return jobOf(executionId).getMetadata().getName();
-    }
-
-    /**
-     * Returns once the dispatcher has weighed everything triggered so far: its passes run one at a time in the order
-     * they were asked for, so once a `marker` execution triggered now is released, every earlier pass is done.
-     */
-    private void awaitDispatcherCaughtUp() {
-        String marker = trigger("marker", "");
-        awaitUntil("marker released", () -> observer.releaseOrder().contains(marker));
     }
 
     private List<String> releasedOf(List<String> ids) {

@@ -52,7 +52,7 @@ class ReleasesInFlightTest {
             CapGroups capGroups = new CapGroups(new Definitions(configuration));
             PodIndex pods = new PodIndex(client, NAMESPACE, 0);
             DependencyIndex dependencies = new DependencyIndex(client, NAMESPACE, 0);
-            JobIndex jobs = new JobIndex(client, NAMESPACE, 0, pods, capGroups::of, dependencies);
+            JobIndex jobs = new JobIndex(client, NAMESPACE, 0, pods, capGroups.inForce(), dependencies);
             pods.start();
             jobs.start();
             awaitUntil("cache synced", () -> jobs.hasSynced() && jobs.capGroupExecutions("single").size() == 3);

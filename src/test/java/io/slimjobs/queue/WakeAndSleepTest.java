@@ -62,12 +62,6 @@ class WakeAndSleepTest extends SlimJobsTestSupport {
         kubelet().succeed(jobOf(id).getMetadata().getName());
     }
 
-    /** Once a `marker` triggered now is released, every dispatcher pass asked for before is done. */
-    private void awaitDispatcherCaughtUp() {
-        String marker = trigger("marker", "");
-        awaitUntil("the dispatcher caught up", () -> !statusOf("marker", marker).equals("Queued"));
-    }
-
     @Test
     void should_wake_only_a_dependency_that_opts_in() {
         createDeployment("lazy", 0, Map.of());
@@ -174,7 +168,7 @@ class WakeAndSleepTest extends SlimJobsTestSupport {
         final DependencyIndex dependencies = new DependencyIndex(kube(), namespace, 0);
         final CapGroups capGroups = new CapGroups(new Definitions(JobsConfigurationLoader.parse(
                 new JobsConfigurationLoader.Source("test", jobsConfiguration()))));
-        final JobIndex jobs = new JobIndex(kube(), namespace, 0, pods, capGroups::of, dependencies);
+        final JobIndex jobs = new JobIndex(kube(), namespace, 0, pods, capGroups.inForce(), dependencies);
         final Dispatcher dispatcher = new Dispatcher(kube(), namespace, jobs, capGroups, Clock.systemUTC(),
                 Duration.ofMinutes(5), dependencies);
         final ExecutorService loop = Executors.newSingleThreadExecutor();
