@@ -208,11 +208,13 @@ public class SlimJobsBeans implements CamelConfiguration {
             context.addService(scheduleBackup);
         }
         // on shutdown the Lease is given up first, before in-flight requests are waited for, so that another
-        // replica dispatches within seconds instead of after the Lease expires
+        // replica dispatches within seconds instead of after the Lease expires; and informer events stop asking
+        // for passes, whose route is about to stop
         context.addLifecycleStrategy(new LifecycleStrategySupport() {
             @Override
             public void onContextStopping(CamelContext stopping) {
                 leadership.stop();
+                dispatcher.stop();
             }
         });
         context.addStartupListener((ctx, alreadyStarted) -> HttpFallback.install(ctx, httpPort, maxBodySize));

@@ -155,6 +155,14 @@ public final class Dispatcher {
         jobs.whenSynced(this::resyncAll);
     }
 
+    /**
+     * A shutdown: the routes that carry passes are stopping, so events from now on ask for none (they would meet a
+     * stopped consumer); a pass already running ends as usual.
+     */
+    public void stop() {
+        passRequests = null;
+    }
+
     /** What ended dispatching, if anything but a shutdown did: nothing is released any more. */
     public Optional<Throwable> stoppedBy() {
         return Optional.ofNullable(stoppedBy);

@@ -72,4 +72,17 @@ class PassBeforeSyncTest {
 
         assertEquals(List.of("pair"), requested);
     }
+
+    /** On shutdown the route that carries passes stops first: an event then must not send to it (an ERROR each). */
+    @Test
+    void should_ask_for_no_pass_once_stopped() {
+        Dispatcher dispatcher = lone.dispatcher;
+        List<String> requested = new CopyOnWriteArrayList<>();
+        dispatcher.start(requested::add, dispatcher::releaseNow, lone.passes);
+
+        dispatcher.stop();
+        dispatcher.enqueue("pair");
+
+        assertEquals(List.of(), requested);
+    }
 }
