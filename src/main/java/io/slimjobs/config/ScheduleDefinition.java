@@ -1,6 +1,8 @@
 package io.slimjobs.config;
 
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -10,6 +12,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.slimjobs.Json;
 
@@ -35,7 +38,24 @@ public record ScheduleDefinition(String schedule, String timeZone, @JsonUnwrappe
                 it.remove();
             }
         }
-        return new ScheduleDefinition(schedule, timeZone, Json.MAPPER.treeToValue(overrides, JobOverrides.class));
+        try {
+            return new ScheduleDefinition(schedule, timeZone, Json.MAPPER.treeToValue(overrides, JobOverrides.class));
+        } catch (UnrecognizedPropertyException e) {
+            throw e.getPath().size() == 1 ? withOwnProperties(e) : e;
+        }
+    }
+
+    /**
+     * An unknown property beside `Schedule`: the nearest known name is looked for among the entry's own properties
+     * too (`Schedul` means `Schedule`), not only among the overrides'.
+     */
+    private static UnrecognizedPropertyException withOwnProperties(UnrecognizedPropertyException e) {
+        List<Object> known = new ArrayList<>(e.getKnownPropertyIds());
+        known.addAll(List.of("Schedule", "TimeZone"));
+        UnrecognizedPropertyException entry = new UnrecognizedPropertyException(null, e.getOriginalMessage(),
+                e.getLocation(), ScheduleDefinition.class, e.getPropertyName(), known);
+        entry.prependPath(e.getPath().get(0));
+        return entry;
     }
 
     /** A JSON null is no value at all; a number or an object is no cron or zone either, whatever its text. */

@@ -266,6 +266,8 @@ class SchedulesApiTest extends SlimJobsTestSupport {
             malformed JSON           | {'Schedule': '0 0 * * *',                                 | malformed JSON
             not an object            | ['0 0 * * *']                                             | must be a JSON object
             unknown property         | {'Schedule': '0 0 * * *', 'Argz': ['1']}                  | Argz: unknown property; did you mean Args?
+            misspelt Schedule        | {'Schedul': '0 0 * * *'}                                  | Schedul: unknown property; did you mean Schedule?
+            misspelt TimeZone        | {'Schedule': '0 0 * * *', 'TimeZon': 'UTC'}               | TimeZon: unknown property; did you mean TimeZone?
             """)
     void should_refuse_a_schedule_that_is_broken_or_could_never_run_with_400(String problem, String body,
                                                                                String mention) {

@@ -331,6 +331,7 @@ class JobsConfigurationLoaderTest {
             Environments entry | {'Configurations': {'fib': {'Environments': [{'Name': 'A', 'Valeu': '1'}]}}}  | Configurations.fib.Environments[0].Valeu: unknown property; did you mean Value?
             a reference        | {'Configurations': {'fib': {'Environments': [{'Name': 'A', 'SecretRef': {'Name': 's', 'Kye': 'k'}}]}}} | Configurations.fib.Environments[0].SecretRef.Kye: unknown property; did you mean Key?
             Schedules entry    | {'Schedules': {'fib': [{'Schedule': '@daily', 'Argz': ['1']}]}}               | Schedules.fib[0].Argz: unknown property; did you mean Args?
+            Schedules' own     | {'Schedules': {'fib': [{'Schedule': '@daily', 'TimeZones': 'UTC'}]}}          | Schedules.fib[0].TimeZones: unknown property; did you mean TimeZone?
             nothing near       | {'Configurations': {'fib': {'Colour': 'red'}}}                                | Configurations.fib.Colour: unknown property; known properties are BackoffLimit, DependsOn, Environments, Image, ImagesWhitelist, NumberParallelJob, Resources, RestartPolicy, TtlSecondsAfterFinished, Visibility
             """)
     void should_refuse_an_unknown_property_naming_its_path_and_the_nearest_known_name(String where, String json,
