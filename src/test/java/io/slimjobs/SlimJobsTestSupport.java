@@ -142,6 +142,23 @@ public abstract class SlimJobsTestSupport extends CamelMainTestSupport {
         overrides.putAll(properties());
     }
 
+    /**
+     * Whether setup waits until the job definitions are whole (the CronJobs read): requests before get a 503, and a
+     * Service sends none to a pod that is not ready yet.
+     */
+    protected boolean awaitDefinitions() {
+        return true;
+    }
+
+    @Override
+    protected void doPostSetup() throws Exception {
+        super.doPostSetup();
+        if (awaitDefinitions()) {
+            Definitions definitions = context.getRegistry().lookupByNameAndType("definitions", Definitions.class);
+            awaitUntil("the job definitions read", Duration.ofSeconds(30), definitions::whole);
+        }
+    }
+
     @Override
     public void configureContext(CamelContextConfiguration configuration) {
         super.configureContext(configuration);

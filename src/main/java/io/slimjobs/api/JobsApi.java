@@ -83,7 +83,7 @@ public final class JobsApi {
 
     /** Every definition the caller may see, with its schedules (every source) and its executions not finished. */
     public List<Map<String, Object>> status(@ExchangeProperty(TRUSTED_CALLER) boolean trusted) {
-        JobsConfiguration configuration = definitions.current();
+        JobsConfiguration configuration = definitions.forRequest();
         return configuration.definitions().entrySet().stream()
                 .filter(entry -> trusted || entry.getValue().visibility() == Visibility.Public)
                 .map(entry -> status(entry.getKey(), entry.getValue()))
@@ -105,6 +105,6 @@ public final class JobsApi {
     }
 
     private String visibleJob(String name, boolean trusted) {
-        return VisibilityGuard.visibleJob(name, definitions.current(), trusted);
+        return VisibilityGuard.visibleJob(name, definitions.forRequest(), trusted);
     }
 }

@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.slimjobs.config.Definitions;
 import io.slimjobs.config.JobDefinition;
+import io.slimjobs.config.JobsConfiguration;
 import io.slimjobs.config.ScheduleDefinition;
 import io.slimjobs.config.ScheduleSource;
 import io.slimjobs.error.ConflictException;
@@ -49,14 +50,15 @@ public final class SchedulesApi {
     public Map<String, String> create(@Header("name") String name, @Body String body,
                                       @Header("Content-Type") String contentType,
                                       @ExchangeProperty(JobsApi.TRUSTED_CALLER) boolean trusted) {
-        String jobName = VisibilityGuard.visibleJob(name, definitions.current(), trusted);
+        JobsConfiguration configuration = definitions.forRequest();
+        String jobName = VisibilityGuard.visibleJob(name, configuration, trusted);
         ScheduleDefinition entry = OverridesReader.read(body, contentType, ScheduleDefinition.class, null);
         if (entry == null || entry.schedule() == null || entry.schedule().isBlank()) {
             throw new InvalidRequestException("Schedule: is required, a 5-field cron expression such as \"0 0 * * *\"");
         }
         named("TimeZone", () -> Cron.timeZone(entry.timeZone()));
         Cron cron = named("Schedule", () -> Cron.parse(entry.schedule(), entry.timeZone()));
-        JobDefinition definition = definitions.current().definitionFor(jobName);
+        JobDefinition definition = configuration.definitionFor(jobName);
         GuardRails.apply(jobName, definition, entry.overrides());
         return Map.of("Id", store.create(jobName, new ScheduleDefinition(cron.expression(), cron.zone().getId(),
                 entry.overrides()), clock.instant()));
@@ -72,13 +74,13 @@ public final class SchedulesApi {
     }
 
     public List<ObjectNode> list(@Header("name") String name, @ExchangeProperty(JobsApi.TRUSTED_CALLER) boolean trusted) {
-        return views.of(VisibilityGuard.visibleJob(name, definitions.current(), trusted));
+        return views.of(VisibilityGuard.visibleJob(name, definitions.forRequest(), trusted));
     }
 
     /** Deletes a schedule created through the API; one defined in the configuration or a CronJob is changed there. */
     public void delete(@Header("name") String name, @Header("id") String id,
                        @ExchangeProperty(JobsApi.TRUSTED_CALLER) boolean trusted) {
-        String jobName = VisibilityGuard.visibleJob(name, definitions.current(), trusted);
+        String jobName = VisibilityGuard.visibleJob(name, definitions.forRequest(), trusted);
         for (Schedule schedule : catalog.of(jobName)) {
             if (schedule.id().equals(id) && schedule.createdAt() == null) {
                 throw new ConflictException("schedule '" + id + "' of job '" + jobName + "' is defined "

@@ -30,6 +30,7 @@ public final class DefinitionSources {
     public DefinitionSources(Definitions definitions) {
         this.definitions = definitions;
         this.configured = definitions.current();
+        definitions.awaitFirstRead("the namespace's CronJobs");
     }
 
     /** A new jobs configuration, already validated whole: it replaces the previous one under the CronJobs'. */
@@ -61,6 +62,7 @@ public final class DefinitionSources {
             cronJobs = List.copyOf(read);
             definitions.replace(configured.withCronJobs(cronJobs));
         }
+        definitions.read();
     }
 
     private static void logChanges(List<CronJobDefinition> before, List<CronJobDefinition> after) {

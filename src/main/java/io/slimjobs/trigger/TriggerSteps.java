@@ -50,7 +50,7 @@ public final class TriggerSteps {
     public ExecutionPlan plan(TriggerRequest request, Exchange exchange) {
         exchange.setProperty(REQUEST_PROPERTY, request);
         String jobName = Names.jobName(request.jobName());
-        JobsConfiguration configuration = definitions.current();
+        JobsConfiguration configuration = definitions.forRequest();
         JobDefinition definition = configuration.definitionFor(jobName);
         exchange.setProperty(DEFINITION_PROPERTY,
                 configuration.definitions().containsKey(jobName) ? jobName : JobsConfiguration.DEFAULT);

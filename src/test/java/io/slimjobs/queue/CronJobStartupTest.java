@@ -33,6 +33,12 @@ class CronJobStartupTest extends ReleasesObservedTestSupport {
                 """;
     }
 
+    /** The window before the CronJobs are read is what this class looks at. */
+    @Override
+    protected boolean awaitDefinitions() {
+        return false;
+    }
+
     @Override
     protected void doPreSetup() throws Exception {
         super.doPreSetup();
@@ -61,6 +67,23 @@ class CronJobStartupTest extends ReleasesObservedTestSupport {
                 () -> get("/ready").status() == 200);
         assertEquals(1, logLines("ERROR CronJobIndex").size(),
                 "said once, not at every retry");
+    }
+
+    @Test
+    void should_answer_503_to_a_request_judged_by_definitions_until_the_cronjobs_are_read() {
+        awaitUntil("the refusal said", () -> !logLines("ERROR CronJobIndex").isEmpty());
+        int jobsBefore = jobs().size();
+
+        // under Default, which is Public here, this trigger would run nightly with five slots instead of its one
+        Answer early = post("/job/nightly", "");
+
+        assertEquals(503, early.status(), early::toString);
+        assertTrue(early.json().get("message").asText().contains("CronJobs have not been read"), early::toString);
+        assertEquals(jobsBefore, jobs().size(), "nothing created");
+        assertEquals(503, get("/job/nightly").status());
+        assertEquals(503, get("/job-schedules/nightly").status());
+        awaitUntil("ready", Duration.ofSeconds(30), () -> get("/ready").status() == 200);
+        assertEquals(202, post("/job/nightly", "").status());
     }
 
     @Test
