@@ -19,7 +19,7 @@ public final class KubernetesErrors {
         return switch (e.getCode()) {
             case 404 -> new NotFoundException(reason);
             case 409 -> new ConflictException(reason);
-            case 422 -> new InvalidRequestException("Kubernetes refused the Job: " + reason);
+            case 422 -> new InvalidRequestException("Kubernetes refused the write: " + reason);
             default -> new ClusterUnavailableException("the Kubernetes API server did not accept the request"
                     + (e.getCode() > 0 ? " (HTTP " + e.getCode() + ")" : "") + ": " + reason);
         };

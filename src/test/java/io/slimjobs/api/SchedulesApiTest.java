@@ -26,6 +26,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.slimjobs.HttpCaller;
 import io.slimjobs.HttpCaller.Answer;
 import io.slimjobs.Json;
@@ -291,6 +292,21 @@ class SchedulesApiTest extends SlimJobsTestSupport {
         String body = "{\"Schedule\": \"0 0 * * *\", \"Args\": [\"" + "x".repeat(MAX_BODY_SIZE) + "\"]}";
 
         assertError(post("/job-schedules/fibonacci", body), 413, "payload_too_large", String.valueOf(MAX_BODY_SIZE));
+        assertNull(storedSchedules());
+    }
+
+    /** A ConfigMap holds at most 1 MiB: a store that is full refuses the write with 422, which the caller is told. */
+    @Test
+    void should_answer_400_with_the_api_servers_reason_when_the_store_refuses_the_schedule() {
+        String tooLong = "ConfigMap \"slimjobs-schedules\" is invalid: []: Too long: must have at most 1048576 bytes";
+        cluster.expect().post().withPath("/api/v1/namespaces/" + namespace + "/configmaps")
+                .andReturn(422, new StatusBuilder().withStatus("Failure").withReason("Invalid").withCode(422)
+                        .withMessage(tooLong).build())
+                .once();
+
+        Answer answer = post("/job-schedules/fibonacci", "{\"Schedule\": \"0 0 * * *\"}");
+
+        assertError(answer, 400, "invalid_request", "Kubernetes refused the write: " + tooLong);
         assertNull(storedSchedules());
     }
 
