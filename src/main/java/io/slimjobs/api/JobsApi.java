@@ -16,6 +16,7 @@ import io.slimjobs.kube.JobIndex;
 import io.slimjobs.schedule.ScheduleViews;
 import io.slimjobs.security.CallerTrust;
 import io.slimjobs.security.VisibilityGuard;
+import io.slimjobs.trigger.Door;
 import io.slimjobs.trigger.TriggerRequest;
 import io.vertx.core.net.SocketAddress;
 import org.apache.camel.Body;
@@ -53,7 +54,7 @@ public final class JobsApi {
     public TriggerRequest triggerRequest(@Header("name") String name, @Body String body,
                                          @Header("Content-Type") String contentType,
                                          @ExchangeProperty(TRUSTED_CALLER) boolean trusted) {
-        return new TriggerRequest(name, body, contentType, trusted);
+        return new TriggerRequest(name, body, contentType, trusted, null, Door.HTTP);
     }
 
     public List<ExecutionView> list(@Header("name") String name, @ExchangeProperty(TRUSTED_CALLER) boolean trusted) {

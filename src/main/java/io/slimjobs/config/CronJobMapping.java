@@ -88,7 +88,8 @@ public final class CronJobMapping {
                 visibility(annotations.get(VISIBILITY), problems),
                 numberParallelJob(annotations.get(NUMBER_PARALLEL_JOB), problems),
                 jobSpec.getTtlSecondsAfterFinished(),
-                restartPolicy(podSpec.getRestartPolicy(), problems));
+                restartPolicy(podSpec.getRestartPolicy(), problems),
+                null, null, null);
         List<ScheduleDefinition> schedules = schedules(annotations.get(SCHEDULES), problems);
         // the configuration's own rules; their paths name definition fields, which the README maps to their sources
         JobsConfigurationLoader.problems("", definition.withDefaults(null)).stream()

@@ -23,6 +23,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.slimjobs.Json;
 import io.slimjobs.error.SlimJobsException;
+import io.slimjobs.trigger.Door;
 import io.slimjobs.trigger.TriggerAccepted;
 import io.slimjobs.trigger.TriggerRequest;
 import org.apache.camel.ExchangeProperty;
@@ -186,7 +187,7 @@ public final class ScheduleTicker {
     public TriggerRequest request(Fire fire) throws JsonProcessingException {
         Schedule schedule = fire.schedule();
         return new TriggerRequest(schedule.jobName(), Json.MAPPER.writeValueAsString(schedule.definition().overrides()),
-                "application/json", true, fire.idempotencyKey());
+                "application/json", true, fire.idempotencyKey(), Door.SCHEDULE);
     }
 
     public void fired(@ExchangeProperty(FIRE_PROPERTY) Fire fire, TriggerAccepted accepted) {

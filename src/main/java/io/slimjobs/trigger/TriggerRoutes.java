@@ -23,6 +23,7 @@ public class TriggerRoutes extends RouteBuilder {
                     .bean("triggerSteps", "repeated")
                 .end()
                 .toD("micrometer:counter:slimjobs.triggers?tags.job=${exchangeProperty."
-                        + TriggerSteps.DEFINITION_PROPERTY + "}&tags.outcome=accepted");
+                        + TriggerSteps.DEFINITION_PROPERTY + "}&tags.door=${exchangeProperty."
+                        + TriggerSteps.REQUEST_PROPERTY + ".door().tag()}&tags.outcome=accepted");
     }
 }

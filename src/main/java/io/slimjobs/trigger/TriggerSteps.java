@@ -28,7 +28,8 @@ public final class TriggerSteps {
 
     /** Exchange property holding the definition a trigger runs under, for metrics. */
     public static final String DEFINITION_PROPERTY = "slimjobsDefinition";
-    private static final String REQUEST_PROPERTY = "slimjobsTriggerRequest";
+    /** Exchange property holding the TriggerRequest being run. */
+    public static final String REQUEST_PROPERTY = "slimjobsTriggerRequest";
     private static final String EXECUTION_ID_PROPERTY = "slimjobsExecutionId";
 
     /** How long an accepted trigger waits for its Job to reach the cache before answering anyway. */

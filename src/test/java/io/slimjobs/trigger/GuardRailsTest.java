@@ -313,7 +313,7 @@ class GuardRailsTest {
 
     private static JobDefinition definition(String image, List<String> whitelist) {
         return new JobDefinition(image, whitelist, RESOURCES, List.of("db"), ENVIRONMENTS, 3, Visibility.Public, 2, 600,
-                RestartPolicy.Never);
+                RestartPolicy.Never, null, null, null);
     }
 
     private static EnvVar env(String name, String value) {

@@ -15,7 +15,7 @@ class IdempotencyKeyTest extends SlimJobsTestSupport {
 
     private String triggerWithKey(String jobName, String key) {
         return template.requestBody(Endpoints.TRIGGER, new TriggerRequest(jobName, "{\"Args\": [\"1\"]}",
-                "application/json", false, key), TriggerAccepted.class).id();
+                "application/json", false, key, Door.HTTP), TriggerAccepted.class).id();
     }
 
     @Test

@@ -108,7 +108,7 @@ class OverridesReaderTest {
                 """, JSON);
 
         assertEquals(new JobOverrides(List.of("1"), "x:1", new Resources(null, Map.of("cpu", "1")), null, List.of(), 0,
-                5, RestartPolicy.OnFailure), overrides);
+                5, RestartPolicy.OnFailure, null), overrides);
     }
 
     @Test
@@ -131,7 +131,7 @@ class OverridesReaderTest {
 
         Map<String, String> twoHundred = Map.of("cpu", "200m", "memory", "200Mi");
         assertEquals(new JobOverrides(List.of("42", "43"), "axaguildev/fibonacci-batch:1.0.1",
-                new Resources(twoHundred, twoHundred), List.of(), List.of("fibonacci2"), 1, 100, RestartPolicy.Never),
+                new Resources(twoHundred, twoHundred), List.of(), List.of("fibonacci2"), 1, 100, RestartPolicy.Never, null),
                 overrides);
     }
 }
