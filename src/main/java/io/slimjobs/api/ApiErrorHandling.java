@@ -24,7 +24,8 @@ public class ApiErrorHandling extends RouteConfigurationBuilder {
                     .process(ApiErrorHandling::answer)
                     .filter(exchangeProperty(TriggerSteps.DEFINITION_PROPERTY).isNotNull())
                         .toD("micrometer:counter:slimjobs.triggers?tags.job=${exchangeProperty."
-                                + TriggerSteps.DEFINITION_PROPERTY + "}&tags.outcome=rejected")
+                                + TriggerSteps.DEFINITION_PROPERTY + "}&tags.door=${exchangeProperty."
+                                + TriggerSteps.REQUEST_PROPERTY + ".door().tag()}&tags.outcome=rejected")
                     .end()
                     .to(Endpoints.API_JSON_RESPONSE)
                 .end()
