@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -19,6 +20,8 @@ import io.slimjobs.config.Definitions;
 import io.slimjobs.config.JobsConfiguration;
 import io.slimjobs.config.JobsConfigurationLoader;
 import io.slimjobs.demo.EmbeddedCluster;
+import io.slimjobs.events.KafkaRecordReader;
+import io.slimjobs.events.KafkaTopicSubscription;
 import io.slimjobs.kube.ClusterConnection;
 import io.slimjobs.kube.CronJobIndex;
 import io.slimjobs.kube.DependencyIndex;
@@ -103,6 +106,14 @@ public class SlimJobsBeans implements CamelConfiguration {
     private String backupDirectory;
     @PropertyInject(value = "slimjobs.schedules.backup-interval", defaultValue = "60")
     private String backupInterval;
+    @PropertyInject(value = "slimjobs.kafka.bootstrap-servers", defaultValue = "")
+    private String kafkaBootstrapServers;
+    @PropertyInject("slimjobs.kafka.topic")
+    private String kafkaTopic;
+    @PropertyInject("slimjobs.kafka.dead-letter-topic")
+    private String kafkaDeadLetterTopic;
+    @PropertyInject(value = "slimjobs.kafka.events-topic", defaultValue = "")
+    private String kafkaEventsTopic;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -218,6 +229,13 @@ public class SlimJobsBeans implements CamelConfiguration {
             }
         });
         context.addStartupListener((ctx, alreadyStarted) -> HttpFallback.install(ctx, httpPort, maxBodySize));
+        if (!kafkaBootstrapServers.isBlank()) {
+            registry.bind("kafkaRecordReader", new KafkaRecordReader(definitions, kafkaTopic));
+            KafkaTopicSubscription subscription = new KafkaTopicSubscription(context, definitions, kafkaTopic,
+                    Set.of(kafkaDeadLetterTopic, kafkaEventsTopic));
+            context.addService(subscription);
+            context.addStartupListener(subscription);
+        }
     }
 
     /** The configured source; else, for the embedded demo only, a sample `fibonacci` job; else none: just `Default`. */

@@ -19,7 +19,8 @@ import java.util.function.Predicate;
 /**
  * A TCP proxy between SlimJobs and the test API server that can make watches lag: once a connection has sent a
  * request with `watch=true`, every byte the server sends back on it is delayed, so informers see each change
- * late while lists and writes go through at once. Point `slimjobs.kubernetes.master-url` at {@link #url()}.
+ * late while lists and writes go through at once. It can also take the API server away ({@link #cut}) and bring it
+ * back ({@link #restore}). Point `slimjobs.kubernetes.master-url` at {@link #url()}.
  */
 public final class ApiServerProxy implements AutoCloseable {
 
@@ -29,6 +30,7 @@ public final class ApiServerProxy implements AutoCloseable {
     private final URI upstream;
     private final Duration watchDelay;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private volatile boolean away;
 
     public ApiServerProxy(String upstreamUrl, Duration watchDelay) {
         this.upstream = URI.create(upstreamUrl);
@@ -49,6 +51,10 @@ public final class ApiServerProxy implements AutoCloseable {
         while (!listener.isClosed()) {
             try {
                 Socket client = listener.accept();
+                if (away) {
+                    close(client);
+                    continue;
+                }
                 Socket server = new Socket(upstream.getHost(), upstream.getPort());
                 sockets.addAll(List.of(client, server));
                 Connection connection = new Connection();
@@ -151,6 +157,18 @@ public final class ApiServerProxy implements AutoCloseable {
         } catch (IOException e) {
             // already closed
         }
+    }
+
+    /** The API server is away: open connections break and new ones are closed at once. */
+    public void cut() {
+        away = true;
+        sockets.forEach(ApiServerProxy::close);
+        sockets.clear();
+    }
+
+    /** The API server is back. */
+    public void restore() {
+        away = false;
     }
 
     @Override

@@ -7,7 +7,6 @@ import io.slimjobs.kube.KubernetesErrors;
 import io.slimjobs.trigger.TriggerSteps;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteConfigurationBuilder;
-import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,9 +36,7 @@ public class ApiErrorHandling extends RouteConfigurationBuilder {
 
     private static void answer(Exchange exchange) {
         Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        SlimJobsException refused = ObjectHelper.getException(SlimJobsException.class, caught);
-        SlimJobsException error = refused != null ? refused
-                : KubernetesErrors.translate(ObjectHelper.getException(KubernetesClientException.class, caught));
+        SlimJobsException error = KubernetesErrors.meaning(caught);
         LOG.debug("{} {}: {}", error.status(), error.error(), error.getMessage());
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, error.status());
         exchange.getMessage().setBody(new ApiError(error.error(), error.getMessage()));

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import io.slimjobs.kube.Names;
 
@@ -13,7 +14,22 @@ import io.slimjobs.kube.Names;
  */
 public final class DefinitionRules {
 
+    /** Kafka's own rule for topic names, besides `.` and `..`, which it refuses too. */
+    private static final Pattern KAFKA_TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
     private DefinitionRules() {
+    }
+
+    /** A topic name Kafka accepts; null is none. */
+    public static List<String> kafkaTopic(String path, String topic) {
+        if (topic == null) {
+            return List.of();
+        }
+        if (!KAFKA_TOPIC.matcher(topic).matches() || topic.equals(".") || topic.equals("..")) {
+            return List.of(path + ": '" + topic + "' is not a Kafka topic name (1 to 249 of a-z, A-Z, 0-9, '.', "
+                    + "'_' and '-', and neither '.' nor '..')");
+        }
+        return List.of();
     }
 
     /** Every quantity parses and is not negative, and no request is above the limit of the same resource. */

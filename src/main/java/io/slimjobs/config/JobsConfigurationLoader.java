@@ -101,6 +101,7 @@ public final class JobsConfigurationLoader {
                 definition == null ? null : definition.withDefaults(defaultDefinition.resources())));
 
         definitions.forEach((name, definition) -> problems.addAll(problems("Configurations." + name, definition)));
+        problems.addAll(kafkaTopicProblems(definitions));
         schedules.forEach((name, entries) -> {
             problems.addAll(scheduleProblems("Schedules." + name, entries));
             // a name not defined here may be a CronJob's, whose definition is not known yet: checked when it fires
@@ -154,9 +155,35 @@ public final class JobsConfigurationLoader {
         problems.addAll(DefinitionRules.resources(path + ".Resources", definition.resources()));
         problems.addAll(DefinitionRules.environments(path + ".Environments", definition.environments()));
         problems.addAll(DefinitionRules.dependsOn(path + ".DependsOn", definition.dependsOn()));
+        problems.addAll(DefinitionRules.kafkaTopic(path + ".KafkaTopic", definition.kafkaTopic()));
         DefinitionRules.atLeast(path + ".NumberParallelJob", definition.numberParallelJob(), 1, problems);
         DefinitionRules.atLeast(path + ".BackoffLimit", definition.backoffLimit(), 0, problems);
         DefinitionRules.atLeast(path + ".TtlSecondsAfterFinished", definition.ttlSecondsAfterFinished(), 0, problems);
+        return problems;
+    }
+
+    /**
+     * A record on a job's KafkaTopic runs that job, so a topic names one job; and `Default` is what unknown names
+     * run under, not a job a topic could name. CronJobs set no KafkaTopic, so they cannot collide with these.
+     */
+    private static List<String> kafkaTopicProblems(Map<String, JobDefinition> definitions) {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> jobOfTopic = new LinkedHashMap<>();
+        definitions.forEach((name, definition) -> {
+            String topic = definition == null ? null : definition.kafkaTopic();
+            if (topic == null) {
+                return;
+            }
+            String path = "Configurations." + name + ".KafkaTopic";
+            if (name.equals(JobsConfiguration.DEFAULT)) {
+                problems.add(path + ": Default runs the job names nothing else defines; a topic must name its own job");
+            }
+            String other = jobOfTopic.putIfAbsent(topic, name);
+            if (other != null) {
+                problems.add(path + ": '" + topic + "' is already the KafkaTopic of job '" + other
+                        + "'; a topic triggers one job");
+            }
+        });
         return problems;
     }
 

@@ -6,11 +6,25 @@ import io.slimjobs.error.ConflictException;
 import io.slimjobs.error.InvalidRequestException;
 import io.slimjobs.error.NotFoundException;
 import io.slimjobs.error.SlimJobsException;
+import org.apache.camel.util.ObjectHelper;
 
 /** What an API server error means for the caller who asked for the write. */
 public final class KubernetesErrors {
 
     private KubernetesErrors() {
+    }
+
+    /**
+     * What a failure means for the caller, as every door answers it: a refusal of SlimJobs' own, or an API server
+     * error translated; null when it is neither, which is a bug.
+     */
+    public static SlimJobsException meaning(Throwable caught) {
+        SlimJobsException refused = ObjectHelper.getException(SlimJobsException.class, caught);
+        if (refused != null) {
+            return refused;
+        }
+        KubernetesClientException failed = ObjectHelper.getException(KubernetesClientException.class, caught);
+        return failed == null ? null : translate(failed);
     }
 
     public static SlimJobsException translate(KubernetesClientException e) {

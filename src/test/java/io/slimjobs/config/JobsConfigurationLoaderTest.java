@@ -184,6 +184,17 @@ class JobsConfigurationLoaderTest {
     }
 
     @Test
+    void should_keep_each_job_s_own_kafka_topic_of_any_name_kafka_accepts() {
+        String longest = "t".repeat(249);
+        JobsConfiguration configuration = parse("{\"Configurations\": {\"fib\": {\"KafkaTopic\": \"orders.v2_EU-1\"}, "
+                + "\"report\": {\"KafkaTopic\": \"" + longest + "\"}, \"other\": {}}}");
+
+        assertEquals("orders.v2_EU-1", configuration.definitions().get("fib").kafkaTopic());
+        assertEquals(longest, configuration.definitions().get("report").kafkaTopic());
+        assertNull(configuration.definitions().get("other").kafkaTopic());
+    }
+
+    @Test
     void should_provide_the_built_in_default_when_the_configuration_has_none() {
         JobsConfiguration configuration = parse("{\"Configurations\": {\"fib\": {\"Image\": \"fib:1\"}}}");
 
@@ -305,6 +316,12 @@ class JobsConfigurationLoaderTest {
             unknown time zone                 | {'Schedules': {'fib': [{'Schedule': '@daily', 'TimeZone': 'Mars/Olympus'}]}} | Schedules.fib[0].TimeZone: unknown time zone 'Mars/Olympus'
             time zone as an offset            | {'Schedules': {'fib': [{'Schedule': '@daily'}, {'Schedule': '@daily', 'TimeZone': '+02:00'}]}} | Schedules.fib[1].TimeZone: unknown time zone '+02:00'
             time zone beside a missing cron   | {'Schedules': {'fib': [{'TimeZone': 'Mars/Olympus'}]}}              | Schedules.fib[0].TimeZone: unknown time zone 'Mars/Olympus'
+            KafkaTopic with a space           | {'Configurations': {'fib': {'KafkaTopic': 'my orders'}}}            | Configurations.fib.KafkaTopic: 'my orders' is not a Kafka topic name
+            KafkaTopic empty                  | {'Configurations': {'fib': {'KafkaTopic': ''}}}                     | Configurations.fib.KafkaTopic: '' is not a Kafka topic name
+            KafkaTopic is '..'                | {'Configurations': {'fib': {'KafkaTopic': '..'}}}                   | Configurations.fib.KafkaTopic: '..' is not a Kafka topic name
+            KafkaTopic of 250 characters      | {'Configurations': {'fib': {'KafkaTopic': 'tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt'}}} | Configurations.fib.KafkaTopic: 'tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt' is not a Kafka topic name
+            KafkaTopic of two jobs            | {'Configurations': {'fib': {'KafkaTopic': 'orders'}, 'report': {'KafkaTopic': 'orders'}}} | Configurations.report.KafkaTopic: 'orders' is already the KafkaTopic of job 'fib'; a topic triggers one job
+            KafkaTopic on Default             | {'Configurations': {'Default': {'KafkaTopic': 'orders'}}}           | Configurations.default.KafkaTopic: Default runs the job names nothing else defines
             top-level null                    | null                                                                | the configuration must be a JSON object
             """)
     void should_refuse_a_broken_configuration_naming_source_and_field(String problem, String json, String expected) {
