@@ -9,11 +9,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.time.YearMonth;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.slimjobs.SlimJobsTestSupport;
 import io.slimjobs.kube.Labels;
+import io.slimjobs.trigger.TriggerAccepted;
+import org.apache.camel.test.junit5.CamelContextConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class UserRoutesTest extends SlimJobsTestSupport {
 
-    /** The route file each test puts in the folder before SlimJobs starts. */
+    /** The route file each test puts in the folder, beside the README example, before SlimJobs starts. */
     private static final Map<String, String> ROUTES = Map.of(
             "should_run_a_job_from_a_yaml_route_in_the_routes_folder", """
                     - route:
@@ -90,13 +94,31 @@ class UserRoutesTest extends SlimJobsTestSupport {
         testMethod = test.getTestMethod().orElseThrow().getName();
     }
 
+    /** The README's example is in the folder for every test, run from a `direct:` endpoint instead of its cron. */
+    @Override
+    public void configureContext(CamelContextConfiguration configuration) {
+        super.configureContext(configuration);
+        configuration.replaceRouteFromWith("month-end", "direct:month-end");
+    }
+
     @Override
     protected Map<String, String> properties() {
+        write("month-end.camel.yaml", readmeExample());
         String route = ROUTES.get(testMethod);
         if (route != null) {
             write("user.camel.yaml", route);
         }
         return Map.of("slimjobs.routes-dir", routesFolder.toString());
+    }
+
+    private static String readmeExample() {
+        try {
+            return Pattern.compile("```yaml\n(.*?)```", Pattern.DOTALL).matcher(Files.readString(Path.of("README.md")))
+                    .results().map(block -> block.group(1)).filter(block -> block.contains("id: month-end"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no month-end route in the README"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void write(String name, String text) {
@@ -138,6 +160,19 @@ class UserRoutesTest extends SlimJobsTestSupport {
         assertTrue(logLines("forgot-the-job refused").get(0)
                 .endsWith("refused: the header slimjobs-job must name the job to run"), logLines("refused").toString());
         assertTrue(jobs().isEmpty());
+    }
+
+    @Test
+    void should_run_the_readme_example_once_per_month_across_replicas() {
+        // two replicas firing the same month
+        String first = template.requestBody("direct:month-end", null, TriggerAccepted.class).id();
+        String second = template.requestBody("direct:month-end", null, TriggerAccepted.class).id();
+
+        Job job = jobOf(first);
+        assertEquals(first, second);
+        assertEquals(1, jobs().size());
+        assertEquals(List.of("42"), job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs());
+        assertEquals("month-end " + YearMonth.now(), job.getMetadata().getAnnotations().get(Labels.IDEMPOTENCY_KEY));
     }
 
     @Test
