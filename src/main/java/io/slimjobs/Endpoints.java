@@ -5,6 +5,11 @@ public final class Endpoints {
 
     /** The one trigger pipeline every door ends in: takes a TriggerRequest, answers a TriggerAccepted. */
     public static final String TRIGGER = "direct:trigger";
+    /**
+     * The in-process entry for the operator's own routes: header `slimjobs-job` names the job, optional
+     * `Idempotency-Key`, the body is the overrides JSON; answers a TriggerAccepted and header `slimjobs-execution-id`.
+     */
+    public static final String RUN_JOB = "direct:run-job";
 
     public static final String API_JOB_POST = "direct:api-job-post";
     public static final String API_JOB_LIST = "direct:api-job-list";

@@ -73,6 +73,40 @@ class PackagedJarIT {
     }
 
     @Test
+    void should_run_a_job_from_a_user_route_in_the_routes_folder() throws Exception {
+        Path routes = Files.createDirectories(home.resolve("routes"));
+        Files.writeString(routes.resolve("hourly-fibonacci.camel.yaml"), """
+                - route:
+                    id: hourly-fibonacci
+                    from:
+                      uri: timer:hourly-fibonacci
+                      parameters:
+                        period: 3600000
+                      steps:
+                        - setHeader:
+                            name: slimjobs-job
+                            constant: fibonacci
+                        - setBody:
+                            constant: '{"Args": ["10"]}'
+                        - to: direct:run-job
+                        - log: "hourly-fibonacci queued execution ${header.slimjobs-execution-id}"
+                """);
+        int port = AvailablePortFinder.getNextAvailable();
+        start(Map.of("SLIMJOBS_HTTP_PORT", String.valueOf(port), "SLIMJOBS_ROUTES_DIR", routes.toString()));
+        HttpCaller http = new HttpCaller(port);
+        PackagedJar.awaitAnswer("the service is ready", () -> http.call(HttpCaller.OUTSIDER, "GET", "/ready", Map.of(), null), 200);
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!logText().contains("hourly-fibonacci queued execution") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        Answer listed = http.call(HttpCaller.OUTSIDER, "GET", "/job/fibonacci", Map.of(), null);
+        assertEquals(1, listed.json().size(), listed::toString);
+        assertTrue(logText().contains("hourly-fibonacci queued execution " + listed.json().get(0).get("Id").asText()),
+                this::logText);
+    }
+
+    @Test
     void should_read_the_environment_variable_and_neither_read_nor_watch_the_file_when_both_are_set() throws Exception {
         Path file = Files.writeString(home.resolve("jobs.json"),
                 "{\"Configurations\": {\"fibonacci\": {\"Image\": \"from-file:1\", \"Visibility\": \"Public\"}}}");
