@@ -8,6 +8,7 @@ import io.slimjobs.config.Definitions;
 import io.slimjobs.config.JobDefinition;
 import io.slimjobs.error.InvalidRequestException;
 import io.slimjobs.trigger.Door;
+import io.slimjobs.trigger.TriggerHeaders;
 import io.slimjobs.trigger.TriggerRequest;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -19,10 +20,6 @@ import org.apache.camel.component.kafka.KafkaConstants;
  */
 public final class KafkaRecordReader {
 
-    /** Names the job of a record on the shared topic. */
-    public static final String JOB_HEADER = "slimjobs-job";
-    /** The key repeats of one request share; the same header at every door. */
-    public static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
     private static final String CONTENT_TYPE_HEADER = "content-type";
     private static final String BINARY_PREFIX = "ce_";
 
@@ -47,7 +44,7 @@ public final class KafkaRecordReader {
         } else if (CloudEvents.isBinary(headers, BINARY_PREFIX)) {
             event = CloudEvents.readBinary(headers, BINARY_PREFIX, contentType, value);
         }
-        String key = text(record.getHeader(IDEMPOTENCY_KEY_HEADER));
+        String key = text(record.getHeader(TriggerHeaders.IDEMPOTENCY_KEY));
         if (key == null) {
             // a record is its own identity: redelivered, it is the same execution
             key = event != null ? CloudEvents.idempotencyKey(event) : "kafka " + topic + "/"
@@ -71,12 +68,12 @@ public final class KafkaRecordReader {
             throw new InvalidRequestException("no job has the KafkaTopic '" + topic + "' (any more), and records on "
                     + "it are not on the shared topic '" + sharedTopic + "'");
         }
-        String named = text(record.getHeader(JOB_HEADER));
+        String named = text(record.getHeader(TriggerHeaders.JOB));
         if (named == null) {
             named = text(record.getHeader(KafkaConstants.KEY));
         }
         if (named == null) {
-            throw new InvalidRequestException("the record names no job: set the header " + JOB_HEADER
+            throw new InvalidRequestException("the record names no job: set the header " + TriggerHeaders.JOB
                     + " or the record key to the job name");
         }
         return named;
