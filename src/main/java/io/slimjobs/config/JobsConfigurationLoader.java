@@ -154,6 +154,7 @@ public final class JobsConfigurationLoader {
         problems.addAll(DefinitionRules.resources(path + ".Resources", definition.resources()));
         problems.addAll(DefinitionRules.environments(path + ".Environments", definition.environments()));
         problems.addAll(DefinitionRules.dependsOn(path + ".DependsOn", definition.dependsOn()));
+        problems.addAll(DefinitionRules.payloadPath(path + ".PayloadPath", definition.payloadPath()));
         DefinitionRules.atLeast(path + ".NumberParallelJob", definition.numberParallelJob(), 1, problems);
         DefinitionRules.atLeast(path + ".BackoffLimit", definition.backoffLimit(), 0, problems);
         DefinitionRules.atLeast(path + ".TtlSecondsAfterFinished", definition.ttlSecondsAfterFinished(), 0, problems);
