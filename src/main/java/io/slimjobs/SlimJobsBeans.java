@@ -25,6 +25,7 @@ import io.slimjobs.events.KafkaTopicSubscription;
 import io.slimjobs.kube.ClusterConnection;
 import io.slimjobs.kube.CronJobIndex;
 import io.slimjobs.kube.DependencyIndex;
+import io.slimjobs.kube.InputSecrets;
 import io.slimjobs.kube.JobFactory;
 import io.slimjobs.kube.JobIndex;
 import io.slimjobs.kube.KubeconfigFiles;
@@ -202,7 +203,10 @@ public class SlimJobsBeans implements CamelConfiguration {
         registry.bind("definitions", definitions);
         registry.bind("leadership", leadership);
         registry.bind("dispatcher", dispatcher);
-        registry.bind("triggerSteps", new TriggerSteps(definitions, new JobFactory(ns, Clock.systemUTC()), jobs, ns));
+        InputSecrets inputSecrets = new InputSecrets(cluster.client(), ns, jobs, Clock.systemUTC());
+        registry.bind("inputSecrets", inputSecrets);
+        registry.bind("triggerSteps", new TriggerSteps(definitions, new JobFactory(ns, Clock.systemUTC()), jobs,
+                inputSecrets, ns));
         registry.bind("jobsApi", new JobsApi(definitions, jobs, callerTrust, scheduleViews, cluster.client(), ns));
         registry.bind("schedulesApi", new SchedulesApi(definitions, schedules, scheduleStore, scheduleViews, clock));
         registry.bind("scheduleTicker", new ScheduleTicker(schedules, runRecords, clock));

@@ -22,6 +22,7 @@ public class ApiErrorHandling extends RouteConfigurationBuilder {
                 .onException(SlimJobsException.class, KubernetesClientException.class).handled(true)
                     .process(ApiErrorHandling::answer)
                     .filter(exchangeProperty(TriggerSteps.DEFINITION_PROPERTY).isNotNull())
+                        // the same tags as the accepted count: Prometheus keeps one set of tag names per meter
                         .toD("micrometer:counter:slimjobs.triggers?tags.job=${exchangeProperty."
                                 + TriggerSteps.DEFINITION_PROPERTY + "}&tags.door=${exchangeProperty."
                                 + TriggerSteps.REQUEST_PROPERTY + ".door().tag()}&tags.outcome=rejected")

@@ -29,9 +29,13 @@ public class ApiRoutes extends RouteBuilder {
                 .get("/metrics").to(Endpoints.API_METRICS);
 
         apiRoute(Endpoints.API_JOB_POST, "api-job-post")
-                .bean("jobsApi", "triggerRequest")
+                .bean(HttpTriggerReader.class, "read")
                 .to(Endpoints.TRIGGER)
-                .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(202))
+                // a repeat of an idempotency key made nothing: 200, where the request that made the execution got 202
+                .choice()
+                    .when(simple("${body.repeat()}")).setHeader(Exchange.HTTP_RESPONSE_CODE, constant(200))
+                    .otherwise().setHeader(Exchange.HTTP_RESPONSE_CODE, constant(202))
+                .end()
                 .to(Endpoints.API_JSON_RESPONSE);
 
         apiRoute(Endpoints.API_JOB_LIST, "api-job-list")

@@ -16,10 +16,7 @@ import io.slimjobs.kube.JobIndex;
 import io.slimjobs.schedule.ScheduleViews;
 import io.slimjobs.security.CallerTrust;
 import io.slimjobs.security.VisibilityGuard;
-import io.slimjobs.trigger.Door;
-import io.slimjobs.trigger.TriggerRequest;
 import io.vertx.core.net.SocketAddress;
-import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConstants;
@@ -49,12 +46,6 @@ public final class JobsApi {
     public boolean trustedCaller(@Header(VertxPlatformHttpConstants.REMOTE_ADDRESS) SocketAddress peer,
                                  @Header("X-Forwarded-For") String forwardedFor) {
         return peer != null && callerTrust.isTrusted(peer.host(), forwardedFor);
-    }
-
-    public TriggerRequest triggerRequest(@Header("name") String name, @Body String body,
-                                         @Header("Content-Type") String contentType,
-                                         @ExchangeProperty(TRUSTED_CALLER) boolean trusted) {
-        return new TriggerRequest(name, body, contentType, trusted, null, Door.HTTP);
     }
 
     public List<ExecutionView> list(@Header("name") String name, @ExchangeProperty(TRUSTED_CALLER) boolean trusted) {

@@ -16,6 +16,8 @@ public final class DefinitionRules {
 
     /** Kafka's own rule for topic names, besides `.` and `..`, which it refuses too. */
     private static final Pattern KAFKA_TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+    /** The folder an execution's CloudEvent is mounted in, JobSink's. */
+    public static final String EVENT_FOLDER = "/etc/jobsink-event";
 
     private DefinitionRules() {
     }
@@ -85,6 +87,26 @@ public final class DefinitionRules {
             }
         }
         return problems;
+    }
+
+    /**
+     * A folder to mount the payload in: absolute and normalised, so that the mount path is the one the job reads, and
+     * neither the root nor the CloudEvent's folder, which the payload's volume would hide or meet.
+     */
+    public static List<String> payloadPath(String path, String payloadPath) {
+        if (payloadPath == null) {
+            return List.of();
+        }
+        String problem = !payloadPath.startsWith("/") ? "must be an absolute path"
+                : payloadPath.equals("/") ? "must not be the root folder"
+                : payloadPath.endsWith("/") ? "must not end with '/'"
+                : List.of(payloadPath.substring(1).split("/", -1)).stream()
+                        .anyMatch(segment -> segment.isEmpty() || segment.equals(".") || segment.equals(".."))
+                        ? "must be normalised: no empty, '.' or '..' segments"
+                : payloadPath.equals(EVENT_FOLDER) || payloadPath.startsWith(EVENT_FOLDER + "/")
+                        ? "must not be or lie in " + EVENT_FOLDER + ", where the CloudEvent is mounted"
+                : null;
+        return problem == null ? List.of() : List.of(path + ": '" + payloadPath + "' " + problem);
     }
 
     public static void atLeast(String path, Integer value, int minimum, List<String> problems) {

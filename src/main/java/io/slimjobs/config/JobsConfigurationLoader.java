@@ -156,6 +156,7 @@ public final class JobsConfigurationLoader {
         problems.addAll(DefinitionRules.environments(path + ".Environments", definition.environments()));
         problems.addAll(DefinitionRules.dependsOn(path + ".DependsOn", definition.dependsOn()));
         problems.addAll(DefinitionRules.kafkaTopic(path + ".KafkaTopic", definition.kafkaTopic()));
+        problems.addAll(DefinitionRules.payloadPath(path + ".PayloadPath", definition.payloadPath()));
         DefinitionRules.atLeast(path + ".NumberParallelJob", definition.numberParallelJob(), 1, problems);
         DefinitionRules.atLeast(path + ".BackoffLimit", definition.backoffLimit(), 0, problems);
         DefinitionRules.atLeast(path + ".TtlSecondsAfterFinished", definition.ttlSecondsAfterFinished(), 0, problems);

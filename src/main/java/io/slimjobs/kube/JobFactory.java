@@ -1,21 +1,44 @@
 package io.slimjobs.kube;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.slimjobs.config.DefinitionRules;
 import io.slimjobs.config.EnvVar;
 import io.slimjobs.trigger.ExecutionPlan;
 
-/** Builds the suspended Job of one execution: suspended is what "queued" means. */
+/**
+ * Builds the objects of one execution: its suspended Job (suspended is what "queued" means) and, when it has input
+ * files, the Secret holding them, which its pod mounts.
+ */
 public final class JobFactory {
+
+    /** The Secret key, file and volume of an execution's CloudEvent; the folder is JobSink's. */
+    static final String EVENT_KEY = "event";
+    static final String EVENT_VOLUME = "jobsink-event";
+    /** Where JobSink tells a job its event file is. */
+    static final String EVENT_PATH_ENV = "K_EVENT_PATH";
+    /** The Secret key, file and volume of an execution's payload, as Radix names it. */
+    static final String PAYLOAD_KEY = "payload";
+    static final String PAYLOAD_VOLUME = "slimjobs-payload";
 
     private final String namespace;
     private final Clock clock;
@@ -40,9 +63,22 @@ public final class JobFactory {
         if (!plan.dependsOn().isEmpty()) {
             annotations.put(Labels.DEPENDS_ON, String.join(",", plan.dependsOn()));
         }
+        String name = Names.jobObjectName(plan.jobName(), executionId);
+        List<io.fabric8.kubernetes.api.model.EnvVar> env = new ArrayList<>(
+                plan.environments().stream().map(JobFactory::envVar).toList());
+        List<Volume> volumes = new ArrayList<>();
+        List<VolumeMount> mounts = new ArrayList<>();
+        if (plan.event() != null) {
+            inputFile(name, EVENT_VOLUME, EVENT_KEY, DefinitionRules.EVENT_FOLDER, volumes, mounts);
+            env.add(new EnvVarBuilder().withName(EVENT_PATH_ENV)
+                    .withValue(DefinitionRules.EVENT_FOLDER + "/" + EVENT_KEY).build());
+        }
+        if (plan.payload() != null) {
+            inputFile(name, PAYLOAD_VOLUME, PAYLOAD_KEY, plan.payloadPath(), volumes, mounts);
+        }
         return new JobBuilder()
                 .withNewMetadata()
-                    .withName(Names.jobObjectName(plan.jobName(), executionId))
+                    .withName(name)
                     .withNamespace(namespace)
                     .withLabels(labels)
                     .withAnnotations(annotations)
@@ -57,11 +93,13 @@ public final class JobFactory {
                         .endMetadata()
                         .withNewSpec()
                             .withRestartPolicy(plan.restartPolicy().name())
+                            .withVolumes(volumes)
                             .addNewContainer()
                                 .withName(Names.kubernetesName(plan.jobName()))
                                 .withImage(plan.image())
                                 .withArgs(plan.args())
-                                .withEnv(plan.environments().stream().map(JobFactory::envVar).toList())
+                                .withEnv(env)
+                                .withVolumeMounts(mounts)
                                 .withNewResources()
                                     .withRequests(quantities(plan.resources().requests()))
                                     .withLimits(quantities(plan.resources().limits()))
@@ -71,6 +109,38 @@ public final class JobFactory {
                     .endTemplate()
                 .endSpec()
                 .build();
+    }
+
+    /**
+     * The Secret holding an execution's input files: the Job's object name and labels, so that it is found and
+     * listed with it. The Job becomes its owner once created.
+     */
+    public Secret inputSecret(Job job, ExecutionPlan plan) {
+        Map<String, String> data = new LinkedHashMap<>();
+        if (plan.event() != null) {
+            data.put(EVENT_KEY, Base64.getEncoder().encodeToString(plan.event()));
+        }
+        if (plan.payload() != null) {
+            data.put(PAYLOAD_KEY, Base64.getEncoder().encodeToString(plan.payload().getBytes(StandardCharsets.UTF_8)));
+        }
+        return new SecretBuilder()
+                .withNewMetadata()
+                    .withName(job.getMetadata().getName())
+                    .withNamespace(namespace)
+                    .withLabels(job.getMetadata().getLabels())
+                .endMetadata()
+                .withType("Opaque")
+                .withData(data)
+                .build();
+    }
+
+    /** One key of the input Secret as one read-only file in its own folder. */
+    private static void inputFile(String secretName, String volume, String key, String folder, List<Volume> volumes,
+                                  List<VolumeMount> mounts) {
+        volumes.add(new VolumeBuilder().withName(volume)
+                .withNewSecret().withSecretName(secretName).addNewItem().withKey(key).withPath(key).endItem()
+                .endSecret().build());
+        mounts.add(new VolumeMountBuilder().withName(volume).withMountPath(folder).withReadOnly(true).build());
     }
 
     /** Strictly increasing within this replica, so executions queued in the same millisecond keep their order. */

@@ -229,6 +229,11 @@ public final class JobIndex implements AutoCloseable {
                 .map(this::view);
     }
 
+    /** A Job by its object name, as cached. */
+    public Optional<Job> job(String objectName) {
+        return Optional.ofNullable(informer.getStore().getByKey(Cache.namespaceKeyFunc(namespace, objectName)));
+    }
+
     private ExecutionView view(Job job) {
         String id = label(job, Labels.ID).orElse("");
         List<Pod> podsOfJob = pods.podsOf(id);

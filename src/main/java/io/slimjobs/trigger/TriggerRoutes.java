@@ -2,6 +2,7 @@ package io.slimjobs.trigger;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.slimjobs.Endpoints;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -16,12 +17,17 @@ public class TriggerRoutes extends RouteBuilder {
                 .errorHandler(noErrorHandler())
                 .bean("triggerSteps", "plan")
                 .bean("triggerSteps", "kubernetesJob")
+                .bean("triggerSteps", "createInput")
                 .doTry()
                     .to("kubernetes-job:local?operation=createJob")
-                    .bean("triggerSteps", "accepted")
+                    .setProperty(TriggerSteps.CREATED_JOB_PROPERTY, body())
                 .doCatch(KubernetesClientException.class).onWhen(TriggerSteps::isRepeat)
-                    .bean("triggerSteps", "repeated")
+                    .log(LoggingLevel.DEBUG, "A request with the same idempotency key made the Job")
+                .doCatch(Exception.class)
+                    .bean("triggerSteps", "discardInput")
                 .end()
+                .bean("triggerSteps", "ownInput")
+                .bean("triggerSteps", "accepted")
                 .toD("micrometer:counter:slimjobs.triggers?tags.job=${exchangeProperty."
                         + TriggerSteps.DEFINITION_PROPERTY + "}&tags.door=${exchangeProperty."
                         + TriggerSteps.REQUEST_PROPERTY + ".door().tag()}&tags.outcome=accepted");

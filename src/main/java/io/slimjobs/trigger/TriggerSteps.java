@@ -4,11 +4,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.slimjobs.config.Definitions;
 import io.slimjobs.config.JobDefinition;
 import io.slimjobs.config.JobsConfiguration;
+import io.slimjobs.error.PayloadTooLargeException;
+import io.slimjobs.events.CloudEvents;
+import io.slimjobs.kube.InputSecrets;
 import io.slimjobs.kube.JobFactory;
 import io.slimjobs.kube.JobIndex;
 import io.slimjobs.kube.Labels;
@@ -31,6 +35,12 @@ public final class TriggerSteps {
     /** Exchange property holding the TriggerRequest being run. */
     public static final String REQUEST_PROPERTY = "slimjobsTriggerRequest";
     private static final String EXECUTION_ID_PROPERTY = "slimjobsExecutionId";
+    /** Exchange property holding the execution's input Secret; absent when it has no input files. */
+    private static final String INPUT_SECRET_PROPERTY = "slimjobsInputSecret";
+    /** Exchange property holding the Job this request created; absent on a repeat. */
+    static final String CREATED_JOB_PROPERTY = "slimjobsCreatedJob";
+    /** The most bytes of input files (event and payload) one execution's Secret holds, below the API's limit. */
+    static final long MAX_INPUT_SIZE = 1024 * 1024;
 
     /** How long an accepted trigger waits for its Job to reach the cache before answering anyway. */
     private static final Duration CACHE_WAIT = Duration.ofSeconds(2);
@@ -38,16 +48,19 @@ public final class TriggerSteps {
     private final Definitions definitions;
     private final JobFactory jobFactory;
     private final JobIndex jobs;
+    private final InputSecrets inputSecrets;
     private final String namespace;
 
-    public TriggerSteps(Definitions definitions, JobFactory jobFactory, JobIndex jobs, String namespace) {
+    public TriggerSteps(Definitions definitions, JobFactory jobFactory, JobIndex jobs, InputSecrets inputSecrets,
+                        String namespace) {
         this.definitions = definitions;
         this.jobFactory = jobFactory;
         this.jobs = jobs;
+        this.inputSecrets = inputSecrets;
         this.namespace = namespace;
     }
 
-    /** Name rules, visibility, then the overrides against the definition's guard rails. */
+    /** Name rules, visibility, the overrides against the definition's guard rails, then the input's size. */
     public ExecutionPlan plan(TriggerRequest request, Exchange exchange) {
         exchange.setProperty(REQUEST_PROPERTY, request);
         String jobName = Names.jobName(request.jobName());
@@ -56,8 +69,14 @@ public final class TriggerSteps {
         exchange.setProperty(DEFINITION_PROPERTY,
                 configuration.definitions().containsKey(jobName) ? jobName : JobsConfiguration.DEFAULT);
         VisibilityGuard.check(jobName, definition, request.trustedCaller());
-        return GuardRails.apply(jobName, definition,
-                OverridesReader.read(request.overridesJson(), request.contentType()));
+        ExecutionPlan plan = GuardRails.apply(jobName, definition,
+                OverridesReader.read(request.overridesJson(), request.contentType()))
+                .withEvent(request.event() == null ? null : CloudEvents.json(request.event()));
+        if (plan.inputSize() > MAX_INPUT_SIZE) {
+            throw new PayloadTooLargeException("the input files (the CloudEvent and the Payload) take "
+                    + plan.inputSize() + " bytes, more than the " + MAX_INPUT_SIZE + " one execution can hold");
+        }
+        return plan;
     }
 
     /**
@@ -71,6 +90,9 @@ public final class TriggerSteps {
                 : UUID.nameUUIDFromBytes((plan.jobName() + "\n" + key).getBytes(StandardCharsets.UTF_8)).toString();
         exchange.setProperty(EXECUTION_ID_PROPERTY, id);
         Job job = jobFactory.build(plan, id, key);
+        if (plan.hasInput()) {
+            exchange.setProperty(INPUT_SECRET_PROPERTY, jobFactory.inputSecret(job, plan));
+        }
         exchange.getMessage().setHeader(KubernetesConstants.KUBERNETES_NAMESPACE_NAME, namespace);
         exchange.getMessage().setHeader(KubernetesConstants.KUBERNETES_JOB_NAME, job.getMetadata().getName());
         exchange.getMessage().setHeader(KubernetesConstants.KUBERNETES_JOB_LABELS, job.getMetadata().getLabels());
@@ -79,13 +101,51 @@ public final class TriggerSteps {
         exchange.getMessage().setHeader(KubernetesConstants.KUBERNETES_JOB_SPEC, job.getSpec());
     }
 
-    /** Answers once the new execution is listed, so a caller polling right after sees it. */
-    public TriggerAccepted accepted(Job created) {
-        String id = created.getMetadata().getLabels().get(Labels.ID);
+    /** Creates the input Secret, if the execution has input files, before its Job can exist. */
+    public void createInput(@ExchangeProperty(INPUT_SECRET_PROPERTY) Secret input,
+                            @ExchangeProperty(REQUEST_PROPERTY) TriggerRequest request) {
+        if (input != null) {
+            inputSecrets.create(input, request.idempotencyKey() != null);
+        }
+    }
+
+    /** The Job create failed: its input Secret goes, then the failure goes back to the door. */
+    public void discardInput(@ExchangeProperty(INPUT_SECRET_PROPERTY) Secret input,
+                             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) throws Exception {
+        if (input != null) {
+            inputSecrets.discard(input);
+        }
+        throw failure;
+    }
+
+    /** Hands the input Secret to its Job, the one created or, on a repeat, the one the first request made. */
+    public void ownInput(@ExchangeProperty(INPUT_SECRET_PROPERTY) Secret input,
+                         @ExchangeProperty(CREATED_JOB_PROPERTY) Job created) {
+        if (input == null) {
+            return;
+        }
+        Job owner = created != null ? created : inputSecrets.existingJob(input.getMetadata().getName());
+        if (owner != null) {
+            inputSecrets.own(input, owner);
+        }
+    }
+
+    /**
+     * Answers once the execution is listed, so a caller polling right after sees it. A repeat answers the execution
+     * the first request made, whose Id the key gave it.
+     */
+    public TriggerAccepted accepted(@ExchangeProperty(CREATED_JOB_PROPERTY) Job created,
+                                    @ExchangeProperty(REQUEST_PROPERTY) TriggerRequest request,
+                                    @ExchangeProperty(EXECUTION_ID_PROPERTY) String id) {
         jobs.awaitCached(id, CACHE_WAIT);
-        LOG.info("Job {} execution {} queued ({})", created.getMetadata().getLabels().get(Labels.JOB), id,
-                created.getMetadata().getName());
-        return new TriggerAccepted(id);
+        if (created == null) {
+            LOG.info("Job {} execution {} already exists for idempotency key {}: answered again", request.jobName(),
+                    id, request.idempotencyKey());
+        } else {
+            LOG.info("Job {} execution {} queued ({})", created.getMetadata().getLabels().get(Labels.JOB), id,
+                    created.getMetadata().getName());
+        }
+        return new TriggerAccepted(id, created == null);
     }
 
     /**
@@ -97,14 +157,5 @@ public final class TriggerSteps {
         KubernetesClientException refused =
                 ObjectHelper.getException(KubernetesClientException.class, exchange.getException());
         return request.idempotencyKey() != null && refused != null && refused.getCode() == 409;
-    }
-
-    /** A repeat answers the execution the first request made, whose Id the key gave it. */
-    public TriggerAccepted repeated(@ExchangeProperty(REQUEST_PROPERTY) TriggerRequest request,
-                                    @ExchangeProperty(EXECUTION_ID_PROPERTY) String id) {
-        jobs.awaitCached(id, CACHE_WAIT);
-        LOG.info("Job {} execution {} already exists for idempotency key {}: answered again", request.jobName(), id,
-                request.idempotencyKey());
-        return new TriggerAccepted(id);
     }
 }

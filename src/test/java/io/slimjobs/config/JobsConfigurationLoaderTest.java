@@ -331,6 +331,37 @@ class JobsConfigurationLoaderTest {
         assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            relative             | payload            | 'payload' must be an absolute path
+            the root             | /                  | '/' must not be the root folder
+            trailing slash       | /data/in/          | '/data/in/' must not end with '/'
+            a dot segment        | /data/./in         | '/data/./in' must be normalised
+            a dot-dot segment    | /data/../etc       | '/data/../etc' must be normalised
+            an empty segment     | /data//in          | '/data//in' must be normalised
+            the event's folder   | /etc/jobsink-event | '/etc/jobsink-event' must not be or lie in /etc/jobsink-event
+            inside the event's   | /etc/jobsink-event/p | '/etc/jobsink-event/p' must not be or lie in /etc/jobsink-event
+            """)
+    void should_refuse_a_payload_path_that_is_not_an_absolute_normalised_folder_of_its_own(String problem,
+                                                                                           String payloadPath,
+                                                                                           String expected) {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> parse(
+                "{\"Configurations\": {\"fib\": {\"Image\": \"fib:1\", \"PayloadPath\": \"" + payloadPath + "\"}}}"));
+
+        assertTrue(e.getMessage().contains(SOURCE), e.getMessage());
+        assertTrue(e.getMessage().contains("- Configurations.fib.PayloadPath: " + expected), e.getMessage());
+    }
+
+    @Test
+    void should_accept_a_payload_path_and_default_to_radix_folder() {
+        JobsConfiguration configuration = parse("""
+                {"Configurations": {"fib": {"Image": "fib:1", "PayloadPath": "/var/input"}, "other": {}}}
+                """);
+
+        assertEquals("/var/input", configuration.definitions().get("fib").payloadPath());
+        assertEquals("/etc/slimjobs/payload", configuration.definitions().get("other").payloadPath());
+    }
+
     @Test
     void should_leave_the_guard_rails_of_a_schedule_of_a_name_not_configured_here_to_its_fire() {
         // the name may be a CronJob's, whose definition is not known when the file is read
@@ -349,7 +380,7 @@ class JobsConfigurationLoaderTest {
             a reference        | {'Configurations': {'fib': {'Environments': [{'Name': 'A', 'SecretRef': {'Name': 's', 'Kye': 'k'}}]}}} | Configurations.fib.Environments[0].SecretRef.Kye: unknown property; did you mean Key?
             Schedules entry    | {'Schedules': {'fib': [{'Schedule': '@daily', 'Argz': ['1']}]}}               | Schedules.fib[0].Argz: unknown property; did you mean Args?
             Schedules' own     | {'Schedules': {'fib': [{'Schedule': '@daily', 'TimeZones': 'UTC'}]}}          | Schedules.fib[0].TimeZones: unknown property; did you mean TimeZone?
-            nothing near       | {'Configurations': {'fib': {'Colour': 'red'}}}                                | Configurations.fib.Colour: unknown property; known properties are BackoffLimit, DependsOn, Environments, Image, ImagesWhitelist, NumberParallelJob, Resources, RestartPolicy, TtlSecondsAfterFinished, Visibility
+            nothing near       | {'Configurations': {'fib': {'Colour': 'red'}}}                                | Configurations.fib.Colour: unknown property; known properties are BackoffLimit, CallbackUrl, DependsOn, Environments, Image, ImagesWhitelist, KafkaTopic, NumberParallelJob, PayloadPath, Resources, RestartPolicy, TtlSecondsAfterFinished, Visibility
             """)
     void should_refuse_an_unknown_property_naming_its_path_and_the_nearest_known_name(String where, String json,
                                                                                       String expected) {

@@ -63,6 +63,21 @@ class ScheduleFiringTest extends ScheduleTestSupport {
     }
 
     @Test
+    void should_mount_the_payload_of_a_schedule_entry_in_the_fired_execution() {
+        String id = createSchedule("report", "{\"Schedule\": \"45 0 * * *\", \"Payload\": \"{\\\"day\\\": 1}\"}");
+        clock.set(QUARTER_TO);
+
+        tick();
+
+        Job fired = firedJobs().get(key(id, QUARTER_TO));
+        var secret = kube().secrets().inNamespace(namespace).withName(fired.getMetadata().getName()).get();
+        assertEquals("{\"day\": 1}", new String(java.util.Base64.getDecoder().decode(secret.getData().get("payload")),
+                java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals("/etc/slimjobs/payload", fired.getSpec().getTemplate().getSpec().getContainers().get(0)
+                .getVolumeMounts().get(0).getMountPath());
+    }
+
+    @Test
     void should_record_a_fire_the_guard_rails_now_refuse_and_not_try_that_occurrence_again() {
         String id = createSchedule("report", "{\"Schedule\": \"45 0 * * *\", \"Image\": \"registry.local/report:2\"}");
         Definitions definitions = context.getRegistry().lookupByNameAndType("definitions", Definitions.class);
