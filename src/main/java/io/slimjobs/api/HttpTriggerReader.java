@@ -4,6 +4,7 @@ import io.cloudevents.CloudEvent;
 import io.slimjobs.events.CloudEvents;
 import io.slimjobs.trigger.Door;
 import io.slimjobs.trigger.IdempotencyKey;
+import io.slimjobs.trigger.TriggerHeaders;
 import io.slimjobs.trigger.TriggerRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -22,7 +23,7 @@ public final class HttpTriggerReader {
     public TriggerRequest read(Message message, @ExchangeProperty(JobsApi.TRUSTED_CALLER) boolean trusted) {
         String name = message.getHeader("name", String.class);
         String contentType = message.getHeader(Exchange.CONTENT_TYPE, String.class);
-        String key = IdempotencyKey.checked(message.getHeader(IdempotencyKey.HEADER, String.class));
+        String key = IdempotencyKey.checked(message.getHeader(TriggerHeaders.IDEMPOTENCY_KEY, String.class));
         CloudEvent event = CloudEvents.isStructured(contentType) ? CloudEvents.readStructured(bytes(message))
                 : CloudEvents.isBinary(message.getHeaders(), CE_PREFIX)
                 ? CloudEvents.readBinary(message.getHeaders(), CE_PREFIX, contentType, bytes(message))

@@ -8,6 +8,7 @@ import io.slimjobs.config.Definitions;
 import io.slimjobs.config.JobDefinition;
 import io.slimjobs.error.InvalidRequestException;
 import io.slimjobs.trigger.Door;
+import io.slimjobs.trigger.IdempotencyKey;
 import io.slimjobs.trigger.TriggerHeaders;
 import io.slimjobs.trigger.TriggerRequest;
 import org.apache.camel.Message;
@@ -44,7 +45,7 @@ public final class KafkaRecordReader {
         } else if (CloudEvents.isBinary(headers, BINARY_PREFIX)) {
             event = CloudEvents.readBinary(headers, BINARY_PREFIX, contentType, value);
         }
-        String key = text(record.getHeader(TriggerHeaders.IDEMPOTENCY_KEY));
+        String key = IdempotencyKey.checked(text(record.getHeader(TriggerHeaders.IDEMPOTENCY_KEY)));
         if (key == null) {
             // a record is its own identity: redelivered, it is the same execution
             key = event != null ? CloudEvents.idempotencyKey(event) : "kafka " + topic + "/"

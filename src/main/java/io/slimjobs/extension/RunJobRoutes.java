@@ -3,6 +3,7 @@ package io.slimjobs.extension;
 import io.slimjobs.Endpoints;
 import io.slimjobs.error.InvalidRequestException;
 import io.slimjobs.trigger.Door;
+import io.slimjobs.trigger.IdempotencyKey;
 import io.slimjobs.trigger.TriggerAccepted;
 import io.slimjobs.trigger.TriggerHeaders;
 import io.slimjobs.trigger.TriggerRequest;
@@ -37,6 +38,6 @@ public class RunJobRoutes extends RouteBuilder {
         }
         String overrides = message.getBody(String.class);
         message.setBody(new TriggerRequest(jobName, overrides == null ? "" : overrides, "application/json", true,
-                message.getHeader(TriggerHeaders.IDEMPOTENCY_KEY, String.class), Door.ROUTE));
+                IdempotencyKey.checked(message.getHeader(TriggerHeaders.IDEMPOTENCY_KEY, String.class)), Door.ROUTE));
     }
 }

@@ -7,7 +7,6 @@ import io.slimjobs.error.InvalidRequestException;
 /** The `Idempotency-Key` header, the same at every door: a caller's name for one execution of a job. */
 public final class IdempotencyKey {
 
-    public static final String HEADER = "Idempotency-Key";
     /** Visible ASCII only: the key is kept in an annotation and logged, and must read the same everywhere. */
     private static final Pattern VALID = Pattern.compile("[\\x21-\\x7E]{1,255}");
 
@@ -17,7 +16,7 @@ public final class IdempotencyKey {
     /** The header's value, or a 400 naming the header; null when there is none. */
     public static String checked(String value) {
         if (value != null && !VALID.matcher(value).matches()) {
-            throw new InvalidRequestException(HEADER + ": must be 1 to 255 visible ASCII characters (no spaces)");
+            throw new InvalidRequestException(TriggerHeaders.IDEMPOTENCY_KEY + ": must be 1 to 255 visible ASCII characters (no spaces)");
         }
         return value;
     }
