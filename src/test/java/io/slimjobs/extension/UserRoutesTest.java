@@ -172,7 +172,7 @@ class UserRoutesTest extends SlimJobsTestSupport {
         assertEquals(first, second);
         assertEquals(1, jobs().size());
         assertEquals(List.of("42"), job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs());
-        assertEquals("month-end " + YearMonth.now(), job.getMetadata().getAnnotations().get(Labels.IDEMPOTENCY_KEY));
+        assertEquals("month-end-" + YearMonth.now(), job.getMetadata().getAnnotations().get(Labels.IDEMPOTENCY_KEY));
     }
 
     @Test
