@@ -222,11 +222,26 @@ public final class JobIndex implements AutoCloseable {
      * replaces in one step: an index read could miss a Job while an update re-indexes it.
      */
     public Optional<ExecutionView> execution(String jobName, String executionId) {
+        return cachedJob(jobName, executionId).map(this::view);
+    }
+
+    /** The same with how it ended; a queued one with its place in its cap group's queue, as the listing numbers it. */
+    public Optional<ExecutionDetail> executionDetail(String jobName, String executionId) {
+        return cachedJob(jobName, executionId).map(job -> {
+            ExecutionView execution = view(job);
+            if (execution.status() == ExecutionStatus.Queued) {
+                execution = executions(jobName).stream().filter(listed -> listed.id().equals(executionId))
+                        .findFirst().orElse(execution);
+            }
+            return ExecutionDetail.of(execution, job, pods.podsOf(executionId));
+        });
+    }
+
+    private Optional<Job> cachedJob(String jobName, String executionId) {
         String key = Cache.namespaceKeyFunc(namespace, Names.jobObjectName(jobName, executionId));
         return Optional.ofNullable(informer.getStore().getByKey(key))
                 .filter(found -> label(found, Labels.JOB).filter(jobName::equals).isPresent()
-                        && label(found, Labels.ID).filter(executionId::equals).isPresent())
-                .map(this::view);
+                        && label(found, Labels.ID).filter(executionId::equals).isPresent());
     }
 
     private ExecutionView view(Job job) {
@@ -270,7 +285,7 @@ public final class JobIndex implements AutoCloseable {
     }
 
     /** A time the API server wrote (RFC 3339); the epoch if absent, which only hand-made objects lack. */
-    private static Instant parse(String timestamp) {
+    static Instant parse(String timestamp) {
         try {
             return timestamp == null ? Instant.EPOCH : Instant.parse(timestamp);
         } catch (DateTimeParseException e) {
