@@ -19,6 +19,7 @@ import io.slimjobs.config.Definitions;
 import io.slimjobs.config.JobsConfiguration;
 import io.slimjobs.config.JobsConfigurationLoader;
 import io.slimjobs.demo.EmbeddedCluster;
+import io.slimjobs.events.CallbackUrls;
 import io.slimjobs.kube.ClusterConnection;
 import io.slimjobs.kube.CronJobIndex;
 import io.slimjobs.kube.DependencyIndex;
@@ -103,6 +104,8 @@ public class SlimJobsBeans implements CamelConfiguration {
     private String backupDirectory;
     @PropertyInject(value = "slimjobs.schedules.backup-interval", defaultValue = "60")
     private String backupInterval;
+    @PropertyInject(value = "slimjobs.callbacks.allowed-hosts", defaultValue = "")
+    private String callbackAllowedHosts;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -191,7 +194,8 @@ public class SlimJobsBeans implements CamelConfiguration {
         registry.bind("definitions", definitions);
         registry.bind("leadership", leadership);
         registry.bind("dispatcher", dispatcher);
-        registry.bind("triggerSteps", new TriggerSteps(definitions, new JobFactory(ns, Clock.systemUTC()), jobs, ns));
+        registry.bind("triggerSteps", new TriggerSteps(definitions, new JobFactory(ns, Clock.systemUTC()), jobs, ns,
+                new CallbackUrls(callbackAllowedHosts)));
         registry.bind("jobsApi", new JobsApi(definitions, jobs, callerTrust, scheduleViews, cluster.client(), ns));
         registry.bind("schedulesApi", new SchedulesApi(definitions, schedules, scheduleStore, scheduleViews, clock));
         registry.bind("scheduleTicker", new ScheduleTicker(schedules, runRecords, clock));

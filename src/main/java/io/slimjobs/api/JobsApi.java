@@ -54,8 +54,9 @@ public final class JobsApi {
 
     public TriggerRequest triggerRequest(@Header("name") String name, @Body String body,
                                          @Header("Content-Type") String contentType,
-                                         @ExchangeProperty(TRUSTED_CALLER) boolean trusted) {
-        return new TriggerRequest(name, body, contentType, trusted, null, Door.HTTP);
+                                         @ExchangeProperty(TRUSTED_CALLER) boolean trusted,
+                                         @Header("X-Callback-Url") String callbackUrl) {
+        return new TriggerRequest(name, body, contentType, trusted, null, null, callbackUrl, Door.HTTP);
     }
 
     public List<ExecutionView> list(@Header("name") String name, @ExchangeProperty(TRUSTED_CALLER) boolean trusted) {

@@ -30,7 +30,8 @@ final class OverrideMerger {
                 overrides.backoffLimit() == null ? definition.backoffLimit() : overrides.backoffLimit(),
                 overrides.ttlSecondsAfterFinished() == null ? definition.ttlSecondsAfterFinished()
                         : overrides.ttlSecondsAfterFinished(),
-                overrides.restartPolicy() == null ? definition.restartPolicy() : overrides.restartPolicy());
+                overrides.restartPolicy() == null ? definition.restartPolicy() : overrides.restartPolicy(),
+                definition.callbackUrl());
     }
 
     /** The definition's variables the request does not name, in definition order, then the request's. */

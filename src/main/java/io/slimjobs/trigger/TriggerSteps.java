@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.slimjobs.config.Definitions;
 import io.slimjobs.config.JobDefinition;
 import io.slimjobs.config.JobsConfiguration;
+import io.slimjobs.events.CallbackUrls;
 import io.slimjobs.kube.JobFactory;
 import io.slimjobs.kube.JobIndex;
 import io.slimjobs.kube.Labels;
@@ -39,15 +40,18 @@ public final class TriggerSteps {
     private final JobFactory jobFactory;
     private final JobIndex jobs;
     private final String namespace;
+    private final CallbackUrls callbackUrls;
 
-    public TriggerSteps(Definitions definitions, JobFactory jobFactory, JobIndex jobs, String namespace) {
+    public TriggerSteps(Definitions definitions, JobFactory jobFactory, JobIndex jobs, String namespace,
+                        CallbackUrls callbackUrls) {
         this.definitions = definitions;
+        this.callbackUrls = callbackUrls;
         this.jobFactory = jobFactory;
         this.jobs = jobs;
         this.namespace = namespace;
     }
 
-    /** Name rules, visibility, then the overrides against the definition's guard rails. */
+    /** Name rules, visibility, the overrides against the definition's guard rails, then the callback URL. */
     public ExecutionPlan plan(TriggerRequest request, Exchange exchange) {
         exchange.setProperty(REQUEST_PROPERTY, request);
         String jobName = Names.jobName(request.jobName());
@@ -56,8 +60,9 @@ public final class TriggerSteps {
         exchange.setProperty(DEFINITION_PROPERTY,
                 configuration.definitions().containsKey(jobName) ? jobName : JobsConfiguration.DEFAULT);
         VisibilityGuard.check(jobName, definition, request.trustedCaller());
-        return GuardRails.apply(jobName, definition,
+        ExecutionPlan plan = GuardRails.apply(jobName, definition,
                 OverridesReader.read(request.overridesJson(), request.contentType()));
+        return plan.withCallbackUrl(callbackUrls.effective(request.callbackUrl(), plan.callbackUrl()));
     }
 
     /**
