@@ -20,6 +20,11 @@ public final class Endpoints {
     public static final String SCHEDULE_TICK = "direct:schedule-tick";
     /** Fires one occurrence of a schedule (a `Fire`) through the trigger pipeline and records the outcome. */
     public static final String SCHEDULE_FIRE = "direct:schedule-fire";
+    /**
+     * Publishes an execution's end to the events topic: body the structured CloudEvent JSON, header `kafka.KEY` the
+     * execution Id; returns once the broker acknowledged it, throws otherwise.
+     */
+    public static final String KAFKA_EVENTS = "direct:kafka-events";
     /** Writes the body as SlimJobs JSON, keeping only the response code among the headers. */
     public static final String API_JSON_RESPONSE = "direct:api-json-response";
 

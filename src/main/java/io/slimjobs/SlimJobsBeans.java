@@ -20,6 +20,7 @@ import io.slimjobs.config.JobsConfiguration;
 import io.slimjobs.config.JobsConfigurationLoader;
 import io.slimjobs.demo.EmbeddedCluster;
 import io.slimjobs.events.CallbackUrls;
+import io.slimjobs.events.ExecutionAnnouncer;
 import io.slimjobs.kube.ClusterConnection;
 import io.slimjobs.kube.CronJobIndex;
 import io.slimjobs.kube.DependencyIndex;
@@ -106,6 +107,12 @@ public class SlimJobsBeans implements CamelConfiguration {
     private String backupInterval;
     @PropertyInject(value = "slimjobs.callbacks.allowed-hosts", defaultValue = "")
     private String callbackAllowedHosts;
+    @PropertyInject("slimjobs.callbacks.max-attempts")
+    private int callbackMaxAttempts;
+    @PropertyInject(value = "slimjobs.callback-secret", defaultValue = "")
+    private String callbackSecret;
+    @PropertyInject(value = "slimjobs.kafka.events-topic", defaultValue = "")
+    private String eventsTopic;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -191,6 +198,10 @@ public class SlimJobsBeans implements CamelConfiguration {
         }
         Gauge.builder("slimjobs_leader", leadership, l -> l.leads() ? 1 : 0)
                 .description("1 on the replica that holds the Lease and dispatches, 0 elsewhere").register(metrics);
+        ExecutionAnnouncer announcer = new ExecutionAnnouncer(jobs, cluster.client(), ns, leadership::leads,
+                !eventsTopic.isBlank(), callbackMaxAttempts, callbackSecret);
+        jobs.onFinished(announcer::finished, announcer::removed);
+        registry.bind("announcer", announcer);
         registry.bind("definitions", definitions);
         registry.bind("leadership", leadership);
         registry.bind("dispatcher", dispatcher);
@@ -202,7 +213,7 @@ public class SlimJobsBeans implements CamelConfiguration {
         registry.bind("readiness", new Readiness(jobs, pods, cronJobs,
                 () -> scheduleStore.hasSynced() && runRecords.hasSynced(), dispatcher, leadership));
         context.addService(new SlimJobsRuntime(context, cluster, cronJobs, pods, dependencies, jobs, dispatcher,
-                scheduleStore, runRecords));
+                scheduleStore, runRecords, announcer));
         context.addService(leadership);
         // after the runtime: started after it (the restore runs before the routes start), stopped before it closes
         // the connection

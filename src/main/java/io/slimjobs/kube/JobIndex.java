@@ -244,6 +244,30 @@ public final class JobIndex implements AutoCloseable {
                         && label(found, Labels.ID).filter(executionId::equals).isPresent());
     }
 
+    /**
+     * Tells {@code finished} of every finished execution added or changed, as it is now, and {@code removed} the Id
+     * of every execution removed.
+     */
+    public void onFinished(Consumer<FinishedExecution> finished, Consumer<String> removed) {
+        onChange(job -> finishedExecution(job).ifPresent(finished), job -> label(job, Labels.ID).ifPresent(removed));
+    }
+
+    /** Every finished execution in the cache. */
+    public List<FinishedExecution> finishedExecutions() {
+        return informer.getStore().list().stream().map(JobIndex::finishedExecution).flatMap(Optional::stream).toList();
+    }
+
+    private static Optional<FinishedExecution> finishedExecution(Job job) {
+        Optional<String> jobName = label(job, Labels.JOB);
+        Optional<String> id = label(job, Labels.ID);
+        if (jobName.isEmpty() || id.isEmpty() || !ExecutionStatus.isFinished(job)) {
+            return Optional.empty();
+        }
+        return Optional.of(new FinishedExecution(jobName.get(), id.get(), job.getMetadata().getName(),
+                annotation(job, Labels.CALLBACK_URL), annotation(job, Labels.CALLBACK),
+                "true".equals(annotation(job, Labels.EVENT_PUBLISHED))));
+    }
+
     private ExecutionView view(Job job) {
         String id = label(job, Labels.ID).orElse("");
         List<Pod> podsOfJob = pods.podsOf(id);
