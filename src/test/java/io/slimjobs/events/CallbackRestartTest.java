@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.time.Instant;
+import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -11,6 +12,7 @@ import java.util.UUID;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.slimjobs.HttpCaller;
 import io.slimjobs.HttpCaller.Answer;
 import io.slimjobs.SlimJobsReplica;
@@ -20,13 +22,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The marks on the Jobs are what a new leader goes by: a delivered callback is never posted again, one not yet
- * delivered (left by a stopped replica, or interrupted between two attempts) is delivered by whoever leads next.
+ * delivered (left by a stopped replica, or interrupted between two attempts by a stop or a lost Lease) is delivered by
+ * whoever leads next; only a leader gives a callback up.
  */
 class CallbackRestartTest extends SlimJobsTestSupport {
 
     private static final String CONFIGURATION = """
             {"Configurations": {"plain": {"Image": "busybox:1.36", "Visibility": "Public", "BackoffLimit": 0}}}
             """;
+
+    private static final String LEASE = "slimjobs-leader";
 
     private final CallbackReceiver receiver = new CallbackReceiver();
     private String deliveredBefore;
@@ -41,7 +46,10 @@ class CallbackRestartTest extends SlimJobsTestSupport {
     protected Map<String, String> properties() {
         return Map.of("slimjobs.callbacks.allowed-hosts", "127.0.0.1",
                 "slimjobs.callbacks.initial-backoff", "200",
-                "slimjobs.callbacks.max-attempts", "1000");
+                "slimjobs.callbacks.max-attempts", "1000",
+                "slimjobs.leader.lease-duration", "2000",
+                "slimjobs.leader.renew-deadline", "1000",
+                "slimjobs.leader.retry-period", "200");
     }
 
     /** Before SlimJobs starts: two finished executions with a callback URL, one of them delivered, as a stopped replica left them. */
@@ -113,5 +121,31 @@ class CallbackRestartTest extends SlimJobsTestSupport {
         }
         assertEquals(attemptsBeforeStop + 1, receiver.receivedFor(id).size(),
                 "the stopped replica made no attempt after its stop; the next leader one, which succeeded");
+    }
+
+    @Test
+    void should_stop_retrying_on_losing_the_lead_and_deliver_once_leading_again() {
+        receiver.otherwise(500);
+        String id = http.call(HttpCaller.OUTSIDER, "POST", "/job/plain",
+                Map.of("Content-Type", "application/json", "X-Callback-Url", receiver.url("/lost")), "{}")
+                .json().get("Id").asText();
+        awaitUntil("running", () -> statusOf("plain", id).equals("Running"));
+        kubelet().succeed(jobOf(id).getMetadata().getName());
+        awaitUntil("two failed attempts", () -> receiver.receivedFor(id).size() >= 2);
+
+        // another replica holds the Lease now, for an hour
+        kube().leases().inNamespace(namespace).withName(LEASE).edit(lease -> new LeaseBuilder(lease).editSpec()
+                .withHolderIdentity("another-replica").withLeaseDurationSeconds(3600)
+                .withRenewTime(ZonedDateTime.now()).endSpec().build());
+        awaitUntil("retries stopped", () -> !logLines("no longer leads, so it stops posting to "
+                + receiver.url("/lost")).isEmpty());
+        int attempts = receiver.receivedFor(id).size();
+        assertNull(callbackMark(id), "only a leader gives a callback up");
+
+        receiver.otherwise(200);
+        kube().leases().inNamespace(namespace).withName(LEASE).delete();
+        awaitUntil("delivered once leading again", () -> "delivered".equals(callbackMark(id)));
+
+        assertEquals(attempts + 1, receiver.receivedFor(id).size(), "no attempt while another replica led");
     }
 }
