@@ -13,6 +13,7 @@ public final class Endpoints {
 
     public static final String API_JOB_POST = "direct:api-job-post";
     public static final String API_JOB_LIST = "direct:api-job-list";
+    public static final String API_JOB_GET = "direct:api-job-get";
     public static final String API_JOB_DELETE = "direct:api-job-delete";
     public static final String API_SCHEDULE_POST = "direct:api-schedule-post";
     public static final String API_SCHEDULE_LIST = "direct:api-schedule-list";

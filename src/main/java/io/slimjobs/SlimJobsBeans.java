@@ -22,6 +22,8 @@ import io.slimjobs.config.JobsConfigurationLoader;
 import io.slimjobs.demo.EmbeddedCluster;
 import io.slimjobs.events.KafkaRecordReader;
 import io.slimjobs.events.KafkaTopicSubscription;
+import io.slimjobs.events.CallbackUrls;
+import io.slimjobs.events.ExecutionAnnouncer;
 import io.slimjobs.kube.ClusterConnection;
 import io.slimjobs.kube.CronJobIndex;
 import io.slimjobs.kube.DependencyIndex;
@@ -115,6 +117,12 @@ public class SlimJobsBeans implements CamelConfiguration {
     private String kafkaDeadLetterTopic;
     @PropertyInject(value = "slimjobs.kafka.events-topic", defaultValue = "")
     private String kafkaEventsTopic;
+    @PropertyInject(value = "slimjobs.callbacks.allowed-hosts", defaultValue = "")
+    private String callbackAllowedHosts;
+    @PropertyInject("slimjobs.callbacks.max-attempts")
+    private int callbackMaxAttempts;
+    @PropertyInject(value = "slimjobs.callback-secret", defaultValue = "")
+    private String callbackSecret;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -200,20 +208,24 @@ public class SlimJobsBeans implements CamelConfiguration {
         }
         Gauge.builder("slimjobs_leader", leadership, l -> l.leads() ? 1 : 0)
                 .description("1 on the replica that holds the Lease and dispatches, 0 elsewhere").register(metrics);
+        ExecutionAnnouncer announcer = new ExecutionAnnouncer(jobs, cluster.client(), ns, leadership::leads,
+                !kafkaEventsTopic.isBlank(), callbackMaxAttempts, callbackSecret);
+        jobs.onFinished(announcer::finished, announcer::removed);
+        registry.bind("announcer", announcer);
         registry.bind("definitions", definitions);
         registry.bind("leadership", leadership);
         registry.bind("dispatcher", dispatcher);
         InputSecrets inputSecrets = new InputSecrets(cluster.client(), ns, jobs, Clock.systemUTC());
         registry.bind("inputSecrets", inputSecrets);
         registry.bind("triggerSteps", new TriggerSteps(definitions, new JobFactory(ns, Clock.systemUTC()), jobs,
-                inputSecrets, ns));
+                inputSecrets, ns, new CallbackUrls(callbackAllowedHosts)));
         registry.bind("jobsApi", new JobsApi(definitions, jobs, callerTrust, scheduleViews, cluster.client(), ns));
         registry.bind("schedulesApi", new SchedulesApi(definitions, schedules, scheduleStore, scheduleViews, clock));
         registry.bind("scheduleTicker", new ScheduleTicker(schedules, runRecords, clock));
         registry.bind("readiness", new Readiness(jobs, pods, cronJobs,
                 () -> scheduleStore.hasSynced() && runRecords.hasSynced(), dispatcher, leadership));
         context.addService(new SlimJobsRuntime(context, cluster, cronJobs, pods, dependencies, jobs, dispatcher,
-                scheduleStore, runRecords));
+                scheduleStore, runRecords, announcer));
         context.addService(leadership);
         // after the runtime: started after it (the restore runs before the routes start), stopped before it closes
         // the connection

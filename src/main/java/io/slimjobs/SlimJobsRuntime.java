@@ -2,6 +2,8 @@ package io.slimjobs;
 
 import java.util.concurrent.ScheduledExecutorService;
 
+import io.slimjobs.events.AnnouncementRoutes;
+import io.slimjobs.events.ExecutionAnnouncer;
 import io.slimjobs.kube.ClusterConnection;
 import io.slimjobs.kube.CronJobIndex;
 import io.slimjobs.kube.DependencyIndex;
@@ -17,7 +19,8 @@ import org.apache.camel.support.service.ServiceSupport;
 
 /**
  * Starts the informers (CronJobs, pods, dependencies, Jobs, schedules and their run records) and wires the
- * dispatcher to its routes with the Camel context, and stops them and the connection with it.
+ * dispatcher and the announcer of finished executions to their routes with the Camel context, and stops them and the
+ * connection with it.
  */
 final class SlimJobsRuntime extends ServiceSupport {
 
@@ -30,12 +33,14 @@ final class SlimJobsRuntime extends ServiceSupport {
     private final Dispatcher dispatcher;
     private final ScheduleStore schedules;
     private final RunRecords runRecords;
+    private final ExecutionAnnouncer announcer;
     private ProducerTemplate routes;
     private ScheduledExecutorService dispatcherTimer;
 
     SlimJobsRuntime(CamelContext context, ClusterConnection cluster, CronJobIndex cronJobs, PodIndex pods,
                     DependencyIndex dependencies, JobIndex jobs, Dispatcher dispatcher, ScheduleStore schedules,
-                    RunRecords runRecords) {
+                    RunRecords runRecords, ExecutionAnnouncer announcer) {
+        this.announcer = announcer;
         this.context = context;
         this.cluster = cluster;
         this.cronJobs = cronJobs;
@@ -60,6 +65,7 @@ final class SlimJobsRuntime extends ServiceSupport {
                         dispatcherTimer);
             }
         });
+        announcer.start(announcement -> routes.sendBody(AnnouncementRoutes.FINISHED, announcement));
         pods.start();
         // once the dependencies are read, every queued execution is weighed again: until then each waits
         dependencies.start().thenRun(dispatcher::resyncAll);
@@ -70,6 +76,7 @@ final class SlimJobsRuntime extends ServiceSupport {
 
     @Override
     protected void doStop() throws Exception {
+        announcer.stop();
         if (dispatcherTimer != null) {
             context.getExecutorServiceManager().shutdownNow(dispatcherTimer);
             routes.stop();

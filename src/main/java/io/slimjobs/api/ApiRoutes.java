@@ -17,6 +17,7 @@ public class ApiRoutes extends RouteBuilder {
         rest("/job")
                 .post("/{name}").to(Endpoints.API_JOB_POST)
                 .get("/{name}").to(Endpoints.API_JOB_LIST)
+                .get("/{name}/{id}").to(Endpoints.API_JOB_GET)
                 .delete("/{name}/{id}").to(Endpoints.API_JOB_DELETE);
         rest("/job-schedules")
                 .post("/{name}").to(Endpoints.API_SCHEDULE_POST)
@@ -40,6 +41,10 @@ public class ApiRoutes extends RouteBuilder {
 
         apiRoute(Endpoints.API_JOB_LIST, "api-job-list")
                 .bean("jobsApi", "list")
+                .to(Endpoints.API_JSON_RESPONSE);
+
+        apiRoute(Endpoints.API_JOB_GET, "api-job-get")
+                .bean("jobsApi", "execution")
                 .to(Endpoints.API_JSON_RESPONSE);
 
         apiRoute(Endpoints.API_JOB_DELETE, "api-job-delete")

@@ -19,6 +19,8 @@ public final class HttpTriggerReader {
 
     /** The HTTP binding's prefix of binary-mode attributes. */
     private static final String CE_PREFIX = "ce-";
+    /** Where the caller wants the execution's end announced (allowed hosts only). */
+    private static final String CALLBACK_URL_HEADER = "X-Callback-Url";
 
     public TriggerRequest read(Message message, @ExchangeProperty(JobsApi.TRUSTED_CALLER) boolean trusted) {
         String name = message.getHeader("name", String.class);
@@ -28,11 +30,13 @@ public final class HttpTriggerReader {
                 : CloudEvents.isBinary(message.getHeaders(), CE_PREFIX)
                 ? CloudEvents.readBinary(message.getHeaders(), CE_PREFIX, contentType, bytes(message))
                 : null;
+        String callbackUrl = message.getHeader(CALLBACK_URL_HEADER, String.class);
         if (event == null) {
-            return new TriggerRequest(name, message.getBody(String.class), contentType, trusted, key, Door.HTTP);
+            return new TriggerRequest(name, message.getBody(String.class), contentType, trusted, key, null,
+                    callbackUrl, Door.HTTP);
         }
         return new TriggerRequest(name, "", contentType, trusted,
-                key != null ? key : CloudEvents.idempotencyKey(event), event, null, Door.HTTP);
+                key != null ? key : CloudEvents.idempotencyKey(event), event, callbackUrl, Door.HTTP);
     }
 
     private static byte[] bytes(Message message) {

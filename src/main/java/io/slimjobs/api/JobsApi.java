@@ -11,6 +11,7 @@ import io.slimjobs.config.JobDefinition;
 import io.slimjobs.config.JobsConfiguration;
 import io.slimjobs.config.Visibility;
 import io.slimjobs.error.NotFoundException;
+import io.slimjobs.kube.ExecutionDetail;
 import io.slimjobs.kube.ExecutionView;
 import io.slimjobs.kube.JobIndex;
 import io.slimjobs.schedule.ScheduleViews;
@@ -50,6 +51,13 @@ public final class JobsApi {
 
     public List<ExecutionView> list(@Header("name") String name, @ExchangeProperty(TRUSTED_CALLER) boolean trusted) {
         return jobs.executions(visibleJob(name, trusted));
+    }
+
+    /** One execution with how it ended; 404 for an Id this job does not have. */
+    public ExecutionDetail execution(@Header("name") String name, @Header("id") String id,
+                                     @ExchangeProperty(TRUSTED_CALLER) boolean trusted) {
+        String jobName = visibleJob(name, trusted);
+        return jobs.executionDetail(jobName, id).orElseThrow(() -> unknownExecution(jobName, id));
     }
 
     /**

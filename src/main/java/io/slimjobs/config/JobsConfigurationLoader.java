@@ -13,6 +13,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.slimjobs.Json;
 import io.slimjobs.error.InvalidRequestException;
+import io.slimjobs.events.CallbackUrls;
 import io.slimjobs.kube.Names;
 import io.slimjobs.schedule.Cron;
 import io.slimjobs.trigger.GuardRails;
@@ -160,6 +161,10 @@ public final class JobsConfigurationLoader {
         DefinitionRules.atLeast(path + ".NumberParallelJob", definition.numberParallelJob(), 1, problems);
         DefinitionRules.atLeast(path + ".BackoffLimit", definition.backoffLimit(), 0, problems);
         DefinitionRules.atLeast(path + ".TtlSecondsAfterFinished", definition.ttlSecondsAfterFinished(), 0, problems);
+        if (definition.callbackUrl() != null) {
+            CallbackUrls.problem(definition.callbackUrl()).ifPresent(problem ->
+                    problems.add(path + ".CallbackUrl: " + problem));
+        }
         return problems;
     }
 

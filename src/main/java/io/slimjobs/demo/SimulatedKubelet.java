@@ -161,12 +161,17 @@ public final class SimulatedKubelet implements AutoCloseable {
      * Job has one).
      */
     public void succeed(String jobName) {
-        call(() -> terminate(jobName, true));
+        call(() -> terminate(jobName, 0));
     }
 
     /** Ends the job's live pod with exit code 1; the Job retries or, past its backoff limit, fails. */
     public void fail(String jobName) {
-        call(() -> terminate(jobName, false));
+        fail(jobName, 1);
+    }
+
+    /** Ends the job's live pod with that (non-zero) exit code, as a container's process exiting with it. */
+    public void fail(String jobName, int exitCode) {
+        call(() -> terminate(jobName, exitCode));
     }
 
     /**
@@ -513,13 +518,13 @@ public final class SimulatedKubelet implements AutoCloseable {
         enqueue(jobName);
     }
 
-    private Void terminate(String jobName, boolean success) {
+    private Void terminate(String jobName, int exitCode) {
         // a Job released a moment ago may be waiting for its pod on this thread's queue: the Job controller's pass
         // comes first, as it would have by the time a container can end
         reconcile(jobName);
         retryOnConflict(() -> {
             Pod pod = requireLivePod(jobName);
-            writePodStatus(pod, terminated(pod, success ? 0 : 1));
+            writePodStatus(pod, terminated(pod, exitCode));
         });
         // Synchronously, so a second fail() right after the first finds the retry pod.
         reconcile(jobName);

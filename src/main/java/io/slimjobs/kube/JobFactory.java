@@ -60,6 +60,9 @@ public final class JobFactory {
         if (idempotencyKey != null) {
             annotations.put(Labels.IDEMPOTENCY_KEY, idempotencyKey);
         }
+        if (plan.callbackUrl() != null) {
+            annotations.put(Labels.CALLBACK_URL, plan.callbackUrl());
+        }
         if (!plan.dependsOn().isEmpty()) {
             annotations.put(Labels.DEPENDS_ON, String.join(",", plan.dependsOn()));
         }

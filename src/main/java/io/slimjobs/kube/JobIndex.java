@@ -222,11 +222,50 @@ public final class JobIndex implements AutoCloseable {
      * replaces in one step: an index read could miss a Job while an update re-indexes it.
      */
     public Optional<ExecutionView> execution(String jobName, String executionId) {
+        return cachedJob(jobName, executionId).map(this::view);
+    }
+
+    /** The same with how it ended; a queued one with its place in its cap group's queue, as the listing numbers it. */
+    public Optional<ExecutionDetail> executionDetail(String jobName, String executionId) {
+        return cachedJob(jobName, executionId).map(job -> {
+            ExecutionView execution = view(job);
+            if (execution.status() == ExecutionStatus.Queued) {
+                execution = executions(jobName).stream().filter(listed -> listed.id().equals(executionId))
+                        .findFirst().orElse(execution);
+            }
+            return ExecutionDetail.of(execution, job, pods.podsOf(executionId));
+        });
+    }
+
+    private Optional<Job> cachedJob(String jobName, String executionId) {
         String key = Cache.namespaceKeyFunc(namespace, Names.jobObjectName(jobName, executionId));
         return Optional.ofNullable(informer.getStore().getByKey(key))
                 .filter(found -> label(found, Labels.JOB).filter(jobName::equals).isPresent()
-                        && label(found, Labels.ID).filter(executionId::equals).isPresent())
-                .map(this::view);
+                        && label(found, Labels.ID).filter(executionId::equals).isPresent());
+    }
+
+    /**
+     * Tells {@code finished} of every finished execution added or changed, as it is now, and {@code removed} the Id
+     * of every execution removed.
+     */
+    public void onFinished(Consumer<FinishedExecution> finished, Consumer<String> removed) {
+        onChange(job -> finishedExecution(job).ifPresent(finished), job -> label(job, Labels.ID).ifPresent(removed));
+    }
+
+    /** Every finished execution in the cache. */
+    public List<FinishedExecution> finishedExecutions() {
+        return informer.getStore().list().stream().map(JobIndex::finishedExecution).flatMap(Optional::stream).toList();
+    }
+
+    private static Optional<FinishedExecution> finishedExecution(Job job) {
+        Optional<String> jobName = label(job, Labels.JOB);
+        Optional<String> id = label(job, Labels.ID);
+        if (jobName.isEmpty() || id.isEmpty() || !ExecutionStatus.isFinished(job)) {
+            return Optional.empty();
+        }
+        return Optional.of(new FinishedExecution(jobName.get(), id.get(), job.getMetadata().getName(),
+                annotation(job, Labels.CALLBACK_URL), annotation(job, Labels.CALLBACK),
+                "true".equals(annotation(job, Labels.EVENT_PUBLISHED))));
     }
 
     /** A Job by its object name, as cached. */
@@ -275,7 +314,7 @@ public final class JobIndex implements AutoCloseable {
     }
 
     /** A time the API server wrote (RFC 3339); the epoch if absent, which only hand-made objects lack. */
-    private static Instant parse(String timestamp) {
+    static Instant parse(String timestamp) {
         try {
             return timestamp == null ? Instant.EPOCH : Instant.parse(timestamp);
         } catch (DateTimeParseException e) {

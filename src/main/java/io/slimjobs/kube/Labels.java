@@ -19,6 +19,12 @@ public final class Labels {
 
     /** Set on a Job SlimJobs had Kubernetes fail: why, in a sentence for a person. */
     public static final String FAILURE_REASON = "slimjobs.io/failure-reason";
+    /** Where a CloudEvent is posted when the execution ends: the trigger's X-Callback-Url, else the CallbackUrl. */
+    public static final String CALLBACK_URL = "slimjobs.io/callback-url";
+    /** How the callback ended, written once it has: {@code delivered}, or {@code failed} after the last attempt. */
+    public static final String CALLBACK = "slimjobs.io/callback";
+    /** {@code true} once the execution's end went to the events topic. */
+    public static final String EVENT_PUBLISHED = "slimjobs.io/event-published";
 
     // Annotations read on the Deployments and StatefulSets executions depend on.
     /** Ready replicas a dependency needs before executions that depend on it start (at least 1). */

@@ -65,7 +65,7 @@ public final class GuardRails {
     }
 
     /** `*` matches any run of characters; everything else is literal, and the whole image must match. */
-    static Pattern wildcard(String pattern) {
+    public static Pattern wildcard(String pattern) {
         StringBuilder regex = new StringBuilder();
         for (String literal : pattern.split("\\*", -1)) {
             regex.append(regex.isEmpty() ? "" : ".*").append(Pattern.quote(literal));

@@ -33,7 +33,8 @@ final class OverrideMerger {
                 overrides.restartPolicy() == null ? definition.restartPolicy() : overrides.restartPolicy(),
                 overrides.payload(),
                 definition.payloadPath(),
-                null);
+                null,
+                definition.callbackUrl());
     }
 
     /** The definition's variables the request does not name, in definition order, then the request's. */

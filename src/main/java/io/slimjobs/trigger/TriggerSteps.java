@@ -13,6 +13,7 @@ import io.slimjobs.config.JobsConfiguration;
 import io.slimjobs.error.PayloadTooLargeException;
 import io.slimjobs.events.CloudEvents;
 import io.slimjobs.kube.InputSecrets;
+import io.slimjobs.events.CallbackUrls;
 import io.slimjobs.kube.JobFactory;
 import io.slimjobs.kube.JobIndex;
 import io.slimjobs.kube.Labels;
@@ -50,17 +51,22 @@ public final class TriggerSteps {
     private final JobIndex jobs;
     private final InputSecrets inputSecrets;
     private final String namespace;
+    private final CallbackUrls callbackUrls;
 
     public TriggerSteps(Definitions definitions, JobFactory jobFactory, JobIndex jobs, InputSecrets inputSecrets,
-                        String namespace) {
+                        String namespace, CallbackUrls callbackUrls) {
         this.definitions = definitions;
+        this.callbackUrls = callbackUrls;
         this.jobFactory = jobFactory;
         this.jobs = jobs;
         this.inputSecrets = inputSecrets;
         this.namespace = namespace;
     }
 
-    /** Name rules, visibility, the overrides against the definition's guard rails, then the input's size. */
+    /**
+     * Name rules, visibility, the overrides against the definition's guard rails, the callback URL, then the input's
+     * size.
+     */
     public ExecutionPlan plan(TriggerRequest request, Exchange exchange) {
         exchange.setProperty(REQUEST_PROPERTY, request);
         String jobName = Names.jobName(request.jobName());
@@ -71,7 +77,8 @@ public final class TriggerSteps {
         VisibilityGuard.check(jobName, definition, request.trustedCaller());
         ExecutionPlan plan = GuardRails.apply(jobName, definition,
                 OverridesReader.read(request.overridesJson(), request.contentType()))
-                .withEvent(request.event() == null ? null : CloudEvents.json(request.event()));
+                .withEventAndCallback(request.event() == null ? null : CloudEvents.json(request.event()),
+                        callbackUrls.effective(request.callbackUrl(), definition.callbackUrl()));
         if (plan.inputSize() > MAX_INPUT_SIZE) {
             throw new PayloadTooLargeException("the input files (the CloudEvent and the Payload) take "
                     + plan.inputSize() + " bytes, more than the " + MAX_INPUT_SIZE + " one execution can hold");
