@@ -11,9 +11,12 @@ import org.apache.camel.component.kafka.KafkaConstants;
  */
 public class AnnouncementRoutes extends RouteBuilder {
 
-    /** Announcements taken on; see {@link ExecutionAnnouncer#finished}. */
-    public static final String FINISHED = "seda:execution-finished";
-    private static final String CALLBACKS = "seda:callback-delivery";
+    /**
+     * Announcements taken on; see {@link ExecutionAnnouncer#finished}. Polled every 100 ms rather than every second,
+     * as the dispatcher's passes are: a stop waits for each idle consumer's poll to time out.
+     */
+    public static final String FINISHED = "seda:execution-finished?pollTimeout=100";
+    private static final String CALLBACKS = "seda:callback-delivery?pollTimeout=100";
     private static final String CALLBACK_POST = "direct:callback-post";
     private static final String ANNOUNCEMENT = ExecutionAnnouncer.ANNOUNCEMENT;
     private static final String EVENT = ExecutionAnnouncer.EVENT;

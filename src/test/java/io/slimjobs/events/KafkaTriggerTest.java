@@ -8,8 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.slimjobs.Endpoints;
+import io.slimjobs.Json;
 import io.slimjobs.KafkaBroker;
 import io.slimjobs.SlimJobsTestSupport;
 import io.slimjobs.kube.Labels;
@@ -154,6 +156,27 @@ class KafkaTriggerTest extends SlimJobsTestSupport {
         assertEquals("execution-1", published.key());
         assertArrayEquals(event, published.value());
         assertEquals("application/cloudevents+json", header(published, "content-type"));
+    }
+
+    @Test
+    void should_publish_the_end_of_an_execution_a_record_triggered_on_the_events_topic() throws Exception {
+        BROKER.send(record(topic("triggers"), "hello", "{}", Map.of()));
+        Job job = awaitOneJobOf("hello");
+        String id = job.getMetadata().getLabels().get(Labels.ID);
+        awaitUntil(id + " running", () -> statusOf("hello", id).equals("Running"));
+
+        kubelet().succeed(job.getMetadata().getName());
+
+        awaitUntil("the end published", () -> BROKER.size(topic("events")) == 1);
+        ConsumerRecord<String, byte[]> published = BROKER.records(topic("events"), 1).get(0);
+        assertEquals(id, published.key());
+        assertEquals("application/cloudevents+json", header(published, "content-type"));
+        JsonNode event = Json.MAPPER.readTree(published.value());
+        assertEquals("io.slimjobs.execution.finished", event.get("type").asText());
+        assertEquals(id, event.get("id").asText());
+        assertEquals("Succeeded", event.at("/data/Status").asText());
+        awaitUntil("the Job marked", () -> "true".equals(
+                jobOf(id).getMetadata().getAnnotations().get(Labels.EVENT_PUBLISHED)));
     }
 
     private Job awaitOneJobOf(String jobName) {
