@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -338,13 +339,31 @@ public final class SimulatedKubelet implements AutoCloseable {
                 status.withStartTime(now);
             }
             scheduleDeadline(job, status.getStartTime());
-            if (live.isEmpty()) {
+            Instant retryAt = retryAt(pods);
+            if (live.isEmpty() && Instant.now().isBefore(retryAt)) {
+                submit(() -> enqueue(job.getMetadata().getName()), Duration.between(Instant.now(), retryAt));
+            } else if (live.isEmpty()) {
                 live = List.of(createPod(job));
             }
             status.withActive(live.size())
                     .withReady((int) live.stream().filter(SimulatedKubelet::isReady).count());
         }
         return status.withConditions(conditions).build();
+    }
+
+    /**
+     * When a failed pod may be replaced. The Job controller waits a back-off (10 s, doubling); here only until the
+     * second after the last failure: enough for the replacement's timestamps, which have second precision, to come
+     * after the failed pod's, so that the newest pod is the last one tried, as in a cluster.
+     */
+    private static Instant retryAt(List<Pod> pods) {
+        return pods.stream().filter(pod -> "Failed".equals(pod.getStatus() == null ? null : pod.getStatus().getPhase()))
+                .flatMap(pod -> pod.getStatus().getContainerStatuses().stream())
+                .map(container -> container.getState() == null || container.getState().getTerminated() == null ? null
+                        : container.getState().getTerminated().getFinishedAt())
+                .filter(Objects::nonNull)
+                .map(finishedAt -> Instant.parse(finishedAt).plusSeconds(1))
+                .max(Instant::compareTo).orElse(Instant.MIN);
     }
 
     /** As the Job controller counts it: from {@code status.startTime}, which resuming a suspended Job resets. */
@@ -526,7 +545,7 @@ public final class SimulatedKubelet implements AutoCloseable {
             Pod pod = requireLivePod(jobName);
             writePodStatus(pod, terminated(pod, exitCode));
         });
-        // Synchronously, so a second fail() right after the first finds the retry pod.
+        // Synchronously, so that the Job counts the failure before fail() returns.
         reconcile(jobName);
         return null;
     }
