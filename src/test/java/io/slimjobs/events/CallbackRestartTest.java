@@ -125,6 +125,10 @@ class CallbackRestartTest extends SlimJobsTestSupport {
 
     @Test
     void should_stop_retrying_on_losing_the_lead_and_deliver_once_leading_again() {
+        // the leader-only routes start a moment after the Lease is taken; a Lease taken away before that would leave
+        // them running, and taking it back would not start them again
+        awaitUntil("the leader's routes started", () -> !logLines(
+                "Consumer started: timer://execution-finished-resync").isEmpty());
         receiver.otherwise(500);
         String id = http.call(HttpCaller.OUTSIDER, "POST", "/job/plain",
                 Map.of("Content-Type", "application/json", "X-Callback-Url", receiver.url("/lost")), "{}")

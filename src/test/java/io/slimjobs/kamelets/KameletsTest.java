@@ -55,6 +55,17 @@ class KameletsTest extends SlimJobsTestSupport {
     }
 
     @Test
+    void should_make_one_execution_of_sink_messages_that_carry_the_same_idempotency_key() throws Exception {
+        String first = template.requestBodyAndHeader(kamelet("slimjobs-job-sink"), "{\"Args\": [\"7\"]}",
+                "Idempotency-Key", "order-7", String.class);
+        String repeat = template.requestBodyAndHeader(kamelet("slimjobs-job-sink"), "{\"Args\": [\"7\"]}",
+                "Idempotency-Key", "order-7", String.class);
+
+        assertEquals(Json.MAPPER.readTree(first).get("Id"), Json.MAPPER.readTree(repeat).get("Id"));
+        assertEquals(1, jobs().size());
+    }
+
+    @Test
     void should_send_from_the_sink_only_the_body_the_idempotency_key_and_its_own_token() throws Exception {
         CompletableFuture<Map<String, String>> received = new CompletableFuture<>();
         HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
