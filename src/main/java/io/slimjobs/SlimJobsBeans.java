@@ -208,6 +208,11 @@ public class SlimJobsBeans implements CamelConfiguration {
         }
         Gauge.builder("slimjobs_leader", leadership, l -> l.leads() ? 1 : 0)
                 .description("1 on the replica that holds the Lease and dispatches, 0 elsewhere").register(metrics);
+        if (!kafkaEventsTopic.isBlank() && kafkaBootstrapServers.isBlank()) {
+            // else every end would be announced to a topic nobody can reach, and retried at every resync
+            throw new IllegalStateException("slimjobs.kafka.events-topic is set (" + kafkaEventsTopic
+                    + ") but slimjobs.kafka.bootstrap-servers is not: set both, or neither");
+        }
         ExecutionAnnouncer announcer = new ExecutionAnnouncer(jobs, cluster.client(), ns, leadership::leads,
                 !kafkaEventsTopic.isBlank(), callbackMaxAttempts, callbackSecret);
         jobs.onFinished(announcer::finished, announcer::removed);

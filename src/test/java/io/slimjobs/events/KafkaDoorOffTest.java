@@ -2,14 +2,20 @@ package io.slimjobs.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 
 import io.slimjobs.SlimJobsTestSupport;
 import org.apache.camel.Endpoint;
 import org.junit.jupiter.api.Test;
 
-/** Without bootstrap servers there is no Kafka door, no events route, and so no Kafka client at all. */
+/**
+ * Without bootstrap servers there is no Kafka door, no events route, and so no Kafka client at all; an events topic
+ * without them is refused.
+ */
 class KafkaDoorOffTest extends SlimJobsTestSupport {
 
     @Test
@@ -19,5 +25,15 @@ class KafkaDoorOffTest extends SlimJobsTestSupport {
         assertEquals(List.of(), context.getEndpoints().stream().map(Endpoint::getEndpointUri)
                 .filter(uri -> uri.startsWith("kafka:")).toList());
         assertEquals(202, post("/job/fibonacci", "").status());
+    }
+
+    @Test
+    void should_refuse_to_start_with_an_events_topic_but_no_bootstrap_servers() {
+        RuntimeException refused = assertThrows(RuntimeException.class, () -> replica("events-without-kafka",
+                Map.of("slimjobs.kafka.events-topic", "executions"), Map.of()).close());
+
+        assertTrue(String.valueOf(refused.getMessage()).contains(
+                "slimjobs.kafka.events-topic is set (executions) but slimjobs.kafka.bootstrap-servers is not"),
+                String.valueOf(refused));
     }
 }
