@@ -238,8 +238,7 @@ public final class JobIndex implements AutoCloseable {
     }
 
     private Optional<Job> cachedJob(String jobName, String executionId) {
-        String key = Cache.namespaceKeyFunc(namespace, Names.jobObjectName(jobName, executionId));
-        return Optional.ofNullable(informer.getStore().getByKey(key))
+        return job(Names.jobObjectName(jobName, executionId))
                 .filter(found -> label(found, Labels.JOB).filter(jobName::equals).isPresent()
                         && label(found, Labels.ID).filter(executionId::equals).isPresent());
     }

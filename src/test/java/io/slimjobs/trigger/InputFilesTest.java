@@ -16,6 +16,7 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -25,6 +26,7 @@ import io.slimjobs.SlimJobsTestSupport;
 import io.slimjobs.error.ClusterUnavailableException;
 import io.slimjobs.error.PayloadTooLargeException;
 import io.slimjobs.events.CloudEvents;
+import io.slimjobs.kube.InputSecrets;
 import io.slimjobs.kube.KubernetesErrors;
 import org.apache.camel.CamelExecutionException;
 import org.junit.jupiter.api.Test;
@@ -168,6 +170,24 @@ class InputFilesTest extends SlimJobsTestSupport {
         Job job = jobOf(id);
         awaitUntil("owned again", () -> !ownerless(secretOf(id)));
         assertEquals(job.getMetadata().getUid(), secretOf(id).getMetadata().getOwnerReferences().get(0).getUid());
+    }
+
+    @Test
+    void should_create_the_secret_already_owned_when_it_is_gone_by_the_time_its_job_takes_it() {
+        String id = trigger(new TriggerRequest("fibonacci", "{\"Payload\": \"x\"}", "application/json", false,
+                "order-2", Door.ROUTE)).id();
+        Job job = jobOf(id);
+        // as the trigger built it, before the API server gave it a version
+        Secret input = new SecretBuilder(secretOf(id)).editMetadata().withResourceVersion(null).withUid(null)
+                .withCreationTimestamp(null).withOwnerReferences(List.of()).endMetadata().build();
+        // deleted by a racing request with the same key whose own Job create failed
+        kube().secrets().inNamespace(namespace).withName(input.getMetadata().getName()).delete();
+        awaitUntil("gone", () -> secrets().isEmpty());
+
+        context.getRegistry().lookupByNameAndType("inputSecrets", InputSecrets.class).own(input, job);
+
+        assertEquals(job.getMetadata().getUid(), secretOf(id).getMetadata().getOwnerReferences().get(0).getUid());
+        assertEquals("x", decoded(secretOf(id), "payload"));
     }
 
     @Test
