@@ -94,6 +94,20 @@ class CloudEventsTest {
     }
 
     @Test
+    void should_refuse_an_event_whose_attribute_has_the_wrong_form() {
+        InvalidRequestException structured = assertThrows(InvalidRequestException.class, () -> CloudEvents
+                .readStructured(("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"s\",\"type\":\"t\","
+                        + "\"time\":\"yesterday\"}").getBytes(StandardCharsets.UTF_8)));
+        assertTrue(structured.getMessage().startsWith("the CloudEvent is invalid: "), structured.getMessage());
+
+        Map<String, Object> headers = jobSinkHeaders();
+        headers.put("ce-time", "yesterday");
+        InvalidRequestException binary = assertThrows(InvalidRequestException.class,
+                () -> CloudEvents.readBinary(headers, "ce-", "application/json", DATA));
+        assertTrue(binary.getMessage().startsWith("the CloudEvent is invalid: "), binary.getMessage());
+    }
+
+    @Test
     void should_tell_structured_and_binary_messages_apart() {
         assertTrue(CloudEvents.isStructured("Application/CloudEvents+JSON; charset=utf-8"));
         assertFalse(CloudEvents.isStructured("application/json"));
