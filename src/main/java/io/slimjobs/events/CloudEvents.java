@@ -118,7 +118,7 @@ public final class CloudEvents {
     }
 
     /** Header values are text over HTTP and bytes over Kafka. */
-    private static String text(Object value) {
+    static String text(Object value) {
         return value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(value);
     }
 

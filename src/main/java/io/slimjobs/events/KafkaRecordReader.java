@@ -80,10 +80,9 @@ public final class KafkaRecordReader {
         return named;
     }
 
-    /** Header values arrive as bytes; a blank one is none. */
+    /** A header's value as text; a blank one is none. */
     private static String text(Object value) {
-        String text = value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8)
-                : value == null ? null : value.toString();
+        String text = value == null ? null : CloudEvents.text(value);
         return text == null || text.isBlank() ? null : text.trim();
     }
 }
