@@ -7,7 +7,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiConsumer;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.SpecVersion;
 import io.cloudevents.core.data.BytesCloudEventData;
@@ -31,6 +34,9 @@ public final class CloudEvents {
     /** The attributes every event must have, in the order a message names the missing ones. */
     private static final List<String> REQUIRED = List.of("specversion", "id", "source", "type");
     private static final JsonFormat FORMAT = new JsonFormat();
+    /** Plain JSON, nothing after the value: what any reader of the event file accepts. */
+    private static final ObjectMapper STRICT = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
     private CloudEvents() {
     }
@@ -59,12 +65,21 @@ public final class CloudEvents {
                                 && !text(header.getValue()).isBlank()))
                 .map(attribute -> prefix + attribute).toList();
         requireNone(missing, "headers");
+        CloudEvent event;
         try {
-            return new HeaderReader(headers, prefix, contentType,
+            event = new HeaderReader(headers, prefix, contentType,
                     data == null || data.length == 0 ? null : BytesCloudEventData.wrap(data)).toEvent();
         } catch (CloudEventRWException | IllegalArgumentException | IllegalStateException e) {
             throw new InvalidRequestException("the CloudEvent is invalid: " + e.getMessage());
         }
+        // data of a JSON content type is written into the event's JSON as it came: broken, it would break the file
+        try {
+            STRICT.readTree(json(event));
+        } catch (java.io.IOException e) {
+            throw new InvalidRequestException("the CloudEvent's data is not valid JSON, which its content type ("
+                    + (contentType == null ? "none, so JSON" : contentType) + ") says it is");
+        }
+        return event;
     }
 
     /** The structured-mode event this JSON body is. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -105,6 +106,18 @@ class CloudEventsTest {
         InvalidRequestException binary = assertThrows(InvalidRequestException.class,
                 () -> CloudEvents.readBinary(headers, "ce-", "application/json", DATA));
         assertTrue(binary.getMessage().startsWith("the CloudEvent is invalid: "), binary.getMessage());
+    }
+
+    @Test
+    void should_refuse_binary_data_that_is_not_the_json_its_content_type_says() {
+        for (String data : List.of("not json", "{\"a\":", "{} trailing")) {
+            InvalidRequestException refused = assertThrows(InvalidRequestException.class, () -> CloudEvents
+                    .readBinary(jobSinkHeaders(), "ce-", "application/json", data.getBytes(StandardCharsets.UTF_8)));
+            assertEquals("the CloudEvent's data is not valid JSON, which its content type (application/json) says "
+                    + "it is", refused.getMessage());
+        }
+        assertEquals("hello", new String(CloudEvents.readBinary(jobSinkHeaders(), "ce-", "text/plain",
+                "hello".getBytes(StandardCharsets.UTF_8)).getData().toBytes(), StandardCharsets.UTF_8));
     }
 
     @Test
