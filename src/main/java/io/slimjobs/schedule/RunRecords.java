@@ -1,6 +1,7 @@
 package io.slimjobs.schedule;
 
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -68,9 +69,11 @@ public final class RunRecords {
         return Optional.of(own);
     }
 
-    /** The schedules that have a record. */
+    /** The schedules that have a record: the cached ones and those this replica wrote that the cache is behind on. */
     public Set<String> scheduleIds() {
-        return entries.entries().keySet();
+        Set<String> ids = new HashSet<>(entries.entries().keySet());
+        ids.addAll(written.keySet());
+        return ids;
     }
 
     /** Writes these records, each under its schedule's key, leaving the others as they are. */
