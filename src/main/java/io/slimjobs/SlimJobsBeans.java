@@ -32,6 +32,9 @@ import io.slimjobs.kube.JobFactory;
 import io.slimjobs.kube.JobIndex;
 import io.slimjobs.kube.KubeconfigFiles;
 import io.slimjobs.kube.PodIndex;
+import io.slimjobs.observe.DecisionLog;
+import io.slimjobs.observe.ExecutionDecision;
+import io.slimjobs.observe.ExecutionDecisions;
 import io.slimjobs.queue.CapGroups;
 import io.slimjobs.queue.Dispatcher;
 import io.slimjobs.queue.LeaderIdentity;
@@ -168,8 +171,10 @@ public class SlimJobsBeans implements CamelConfiguration {
         DependencyIndex dependencies = new DependencyIndex(cluster.client(), ns, informerResyncMillis);
         JobIndex jobs = new JobIndex(cluster.client(), ns, informerResyncMillis, pods, capGroups.inForce(),
                 dependencies);
+        ExecutionDecisions decisions = new ExecutionDecisions();
+        decisions.listen(new DecisionLog());
         Dispatcher dispatcher = new Dispatcher(cluster.client(), ns, jobs, capGroups, Clock.systemUTC(),
-                Duration.ofMillis(imagePullTimeoutMillis), dependencies);
+                Duration.ofMillis(imagePullTimeoutMillis), dependencies, decisions);
         // the first listener: others are told once executions are grouped by the new definitions
         definitions.onChange(dispatcher::definitionsChanged);
         jobs.onChange(dispatcher::enqueue);
@@ -216,6 +221,13 @@ public class SlimJobsBeans implements CamelConfiguration {
         ExecutionAnnouncer announcer = new ExecutionAnnouncer(jobs, cluster.client(), ns, leadership::leads,
                 !kafkaEventsTopic.isBlank(), callbackMaxAttempts, callbackSecret);
         jobs.onFinished(announcer::finished, announcer::removed);
+        // every replica sees a Job end; the leader tells of it, once
+        jobs.onEnded(ended -> {
+            if (leadership.leads()) {
+                decisions.decided(ExecutionDecision.finished(ended, Clock.systemUTC().instant()));
+            }
+        });
+        registry.bind("decisions", decisions);
         registry.bind("announcer", announcer);
         registry.bind("definitions", definitions);
         registry.bind("leadership", leadership);
@@ -223,8 +235,9 @@ public class SlimJobsBeans implements CamelConfiguration {
         InputSecrets inputSecrets = new InputSecrets(cluster.client(), ns, jobs, Clock.systemUTC());
         registry.bind("inputSecrets", inputSecrets);
         registry.bind("triggerSteps", new TriggerSteps(definitions, new JobFactory(ns, Clock.systemUTC()), jobs,
-                inputSecrets, ns, new CallbackUrls(callbackAllowedHosts)));
-        registry.bind("jobsApi", new JobsApi(definitions, jobs, callerTrust, scheduleViews, cluster.client(), ns));
+                inputSecrets, ns, new CallbackUrls(callbackAllowedHosts), decisions));
+        registry.bind("jobsApi", new JobsApi(definitions, jobs, callerTrust, scheduleViews, cluster.client(), ns,
+                decisions, Clock.systemUTC()));
         registry.bind("schedulesApi", new SchedulesApi(definitions, schedules, scheduleStore, scheduleViews, clock));
         registry.bind("scheduleTicker", new ScheduleTicker(schedules, runRecords, clock));
         registry.bind("readiness", new Readiness(jobs, pods, cronJobs,

@@ -1,5 +1,6 @@
 package io.slimjobs.api;
 
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,8 @@ import io.slimjobs.error.NotFoundException;
 import io.slimjobs.kube.ExecutionDetail;
 import io.slimjobs.kube.ExecutionView;
 import io.slimjobs.kube.JobIndex;
+import io.slimjobs.observe.ExecutionDecision;
+import io.slimjobs.observe.ExecutionDecisions;
 import io.slimjobs.schedule.ScheduleViews;
 import io.slimjobs.security.CallerTrust;
 import io.slimjobs.security.VisibilityGuard;
@@ -33,15 +36,19 @@ public final class JobsApi {
     private final ScheduleViews schedules;
     private final KubernetesClient client;
     private final String namespace;
+    private final ExecutionDecisions decisions;
+    private final Clock clock;
 
     public JobsApi(Definitions definitions, JobIndex jobs, CallerTrust callerTrust, ScheduleViews schedules,
-                   KubernetesClient client, String namespace) {
+                   KubernetesClient client, String namespace, ExecutionDecisions decisions, Clock clock) {
         this.definitions = definitions;
         this.jobs = jobs;
         this.callerTrust = callerTrust;
         this.schedules = schedules;
         this.client = client;
         this.namespace = namespace;
+        this.decisions = decisions;
+        this.clock = clock;
     }
 
     public boolean trustedCaller(@Header(VertxPlatformHttpConstants.REMOTE_ADDRESS) SocketAddress peer,
@@ -74,6 +81,7 @@ public final class JobsApi {
         if (!deleted) {
             throw unknownExecution(jobName, id);
         }
+        decisions.decided(ExecutionDecision.deleted(execution, clock.instant()));
         return Map.of("Id", execution.id(), "Name", execution.name());
     }
 

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * sentence why an execution failed, or which dependency a queued one waits for, and is left out when there is
  * nothing to say: a queued execution without one starts as soon as its cap group has a free slot.
  *
+ * @param jobName        the job name it runs under (its {@code slimjobs.io/job} label)
  * @param imagePullStall the pod waiting for its image, for an execution whose image cannot be pulled and that is
  *                       not already being failed for it
  * @param dependsOn      the Deployments and StatefulSets it needs (its effective DependsOn)
@@ -22,10 +23,10 @@ public record ExecutionView(String name, ExecutionStatus status, String id, int 
                             long inQueueTimestamp, long startTimestamp,
                             @JsonInclude(JsonInclude.Include.NON_NULL) String reason,
                             @JsonIgnore Instant enqueuedAt, @JsonIgnore ImagePullStall imagePullStall,
-                            @JsonIgnore List<String> dependsOn) {
+                            @JsonIgnore List<String> dependsOn, @JsonIgnore String jobName) {
 
     ExecutionView atPosition(int position) {
         return new ExecutionView(name, status, id, position, inQueueTimestamp, startTimestamp, reason, enqueuedAt,
-                imagePullStall, dependsOn);
+                imagePullStall, dependsOn, jobName);
     }
 }

@@ -25,6 +25,7 @@ import java.util.function.UnaryOperator;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import org.slf4j.Logger;
@@ -251,6 +252,30 @@ public final class JobIndex implements AutoCloseable {
         onChange(job -> finishedExecution(job).ifPresent(finished), job -> label(job, Labels.ID).ifPresent(removed));
     }
 
+    /**
+     * Tells {@code ended} of an execution once, when its Job turns Complete or Failed: not of Jobs already finished
+     * when first cached (a restart, a new replica), nor of later changes to a finished Job.
+     */
+    public void onEnded(Consumer<ExecutionDetail> ended) {
+        informer.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Job job) {
+            }
+
+            @Override
+            public void onUpdate(Job before, Job after) {
+                if (!ExecutionStatus.isFinished(before) && ExecutionStatus.isFinished(after)) {
+                    ExecutionView execution = view(after);
+                    ended.accept(ExecutionDetail.of(execution, after, pods.podsOf(execution.id())));
+                }
+            }
+
+            @Override
+            public void onDelete(Job job, boolean finalStateUnknown) {
+            }
+        });
+    }
+
     /** Every finished execution in the cache. */
     public List<FinishedExecution> finishedExecutions() {
         return informer.getStore().list().stream().map(JobIndex::finishedExecution).flatMap(Optional::stream).toList();
@@ -287,7 +312,7 @@ public final class JobIndex implements AutoCloseable {
                 ? ImagePullStall.of(podsOfJob).orElse(null) : null;
         return new ExecutionView(job.getMetadata().getName(), status, id, -1, enqueuedAt.toEpochMilli(),
                 status == ExecutionStatus.Queued || startTime == null ? -1 : parse(startTime).toEpochMilli(),
-                reason, enqueuedAt, stall, dependsOn);
+                reason, enqueuedAt, stall, dependsOn, label(job, Labels.JOB).orElse(""));
     }
 
     /**

@@ -28,6 +28,8 @@ import io.slimjobs.kube.ExecutionView;
 import io.slimjobs.kube.ImagePullStall;
 import io.slimjobs.kube.JobIndex;
 import io.slimjobs.kube.Labels;
+import io.slimjobs.observe.ExecutionDecision;
+import io.slimjobs.observe.ExecutionDecisions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +56,8 @@ public final class Dispatcher {
     private final Duration imagePullTimeout;
     private final DependencyIndex dependencies;
     private final DependencyScaler scaler;
-    private final WaitLog waitLog = new WaitLog();
+    private final ExecutionDecisions decisions;
+    private final WaitLog waitLog;
     /** Cap groups whose pass is asked for and not yet begun: a burst of events costs one pass. */
     private final Set<String> pendingGroups = ConcurrentHashMap.newKeySet();
     /**
@@ -70,7 +73,7 @@ public final class Dispatcher {
     private volatile Throwable stoppedBy;
 
     public Dispatcher(KubernetesClient client, String namespace, JobIndex jobs, CapGroups capGroups, Clock clock,
-                      Duration imagePullTimeout, DependencyIndex dependencies) {
+                      Duration imagePullTimeout, DependencyIndex dependencies, ExecutionDecisions decisions) {
         this.client = client;
         this.dependencies = dependencies;
         this.scaler = new DependencyScaler(client, namespace, dependencies, jobs);
@@ -79,6 +82,8 @@ public final class Dispatcher {
         this.capGroups = capGroups;
         this.clock = clock;
         this.imagePullTimeout = imagePullTimeout;
+        this.decisions = decisions;
+        this.waitLog = new WaitLog(decisions, clock);
     }
 
     /** Asks for a pass over the cap group of a job name; a group already waiting for its pass is not queued twice. */
@@ -251,7 +256,7 @@ public final class Dispatcher {
         try {
             client.batch().v1().jobs().inNamespace(namespace).withName(execution.name())
                     .patch(PatchContext.of(PatchType.JSON_MERGE), RELEASE_PATCH);
-            LOG.info("Execution {} released ({})", execution.id(), execution.name());
+            decisions.decided(ExecutionDecision.released(execution, clock.instant()));
             return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {

@@ -2,6 +2,7 @@ package io.slimjobs.trigger;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 
 import io.fabric8.kubernetes.api.model.Secret;
@@ -18,6 +19,8 @@ import io.slimjobs.kube.JobFactory;
 import io.slimjobs.kube.JobIndex;
 import io.slimjobs.kube.Labels;
 import io.slimjobs.kube.Names;
+import io.slimjobs.observe.ExecutionDecision;
+import io.slimjobs.observe.ExecutionDecisions;
 import io.slimjobs.security.VisibilityGuard;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -52,11 +55,13 @@ public final class TriggerSteps {
     private final InputSecrets inputSecrets;
     private final String namespace;
     private final CallbackUrls callbackUrls;
+    private final ExecutionDecisions decisions;
 
     public TriggerSteps(Definitions definitions, JobFactory jobFactory, JobIndex jobs, InputSecrets inputSecrets,
-                        String namespace, CallbackUrls callbackUrls) {
+                        String namespace, CallbackUrls callbackUrls, ExecutionDecisions decisions) {
         this.definitions = definitions;
         this.callbackUrls = callbackUrls;
+        this.decisions = decisions;
         this.jobFactory = jobFactory;
         this.jobs = jobs;
         this.inputSecrets = inputSecrets;
@@ -149,8 +154,9 @@ public final class TriggerSteps {
             LOG.info("Job {} execution {} already exists for idempotency key {}: answered again", request.jobName(),
                     id, request.idempotencyKey());
         } else {
-            LOG.info("Job {} execution {} queued ({})", created.getMetadata().getLabels().get(Labels.JOB), id,
-                    created.getMetadata().getName());
+            decisions.decided(ExecutionDecision.queued(created.getMetadata().getLabels().get(Labels.JOB), id,
+                    created.getMetadata().getName(),
+                    request.door().tag(), Instant.parse(created.getMetadata().getAnnotations().get(Labels.ENQUEUED_AT))));
         }
         return new TriggerAccepted(id, created == null);
     }

@@ -23,6 +23,7 @@ import io.slimjobs.kube.DependencyIndex;
 import io.slimjobs.kube.JobIndex;
 import io.slimjobs.kube.Labels;
 import io.slimjobs.kube.PodIndex;
+import io.slimjobs.observe.ExecutionDecisions;
 import io.slimjobs.queue.CapGroups;
 import io.slimjobs.queue.Dispatcher;
 import io.slimjobs.queue.LeaseLeadership;
@@ -116,7 +117,7 @@ class ReadinessTest {
     private static Dispatcher dispatcher(EmbeddedCluster cluster, JobIndex jobs, Clock clock) {
         var configuration = JobsConfigurationLoader.builtInDefault();
         return new Dispatcher(cluster.client(), NAMESPACE, jobs, new CapGroups(new Definitions(configuration)), clock,
-                Duration.ofMinutes(5), new DependencyIndex(cluster.client(), NAMESPACE, 0));
+                Duration.ofMinutes(5), new DependencyIndex(cluster.client(), NAMESPACE, 0), new ExecutionDecisions());
     }
 
     private static CronJobIndex cronJobs(EmbeddedCluster cluster) {

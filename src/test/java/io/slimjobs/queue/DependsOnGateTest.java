@@ -176,7 +176,7 @@ class DependsOnGateTest extends SlimJobsTestSupport {
             awaitWaiting("other", id, "waiting for deployment ghost: 0/1 ready");
 
             List<String> lines = log.lines().stream()
-                    .filter(line -> line.contains("Execution " + id + " (") && line.contains("stays queued")).toList();
+                    .filter(line -> line.contains("execution " + id + " stays queued")).toList();
             assertEquals(2, lines.size(), () -> "one line per reason: " + lines);
             assertTrue(lines.get(0).contains("INFO") && lines.get(0).contains(jobOf(id).getMetadata().getName())
                     && lines.get(0).endsWith("no deployment or statefulset named ghost"), lines.get(0));

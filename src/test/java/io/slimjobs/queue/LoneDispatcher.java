@@ -10,6 +10,7 @@ import io.slimjobs.demo.EmbeddedCluster;
 import io.slimjobs.kube.DependencyIndex;
 import io.slimjobs.kube.JobIndex;
 import io.slimjobs.kube.PodIndex;
+import io.slimjobs.observe.ExecutionDecisions;
 
 /**
  * A dispatcher on its own, on a test API server, without the application: its caches (not started), and passes run
@@ -31,7 +32,7 @@ final class LoneDispatcher implements AutoCloseable {
         CapGroups capGroups = new CapGroups(definitions);
         jobs = new JobIndex(cluster.client(), namespace, 0, pods, capGroups.inForce(), dependencies);
         dispatcher = new Dispatcher(cluster.client(), namespace, jobs, capGroups, Clock.systemUTC(),
-                Duration.ofMinutes(5), dependencies);
+                Duration.ofMinutes(5), dependencies, new ExecutionDecisions());
     }
 
     void start() {

@@ -17,11 +17,12 @@ import io.slimjobs.config.JobOverrides;
 import io.slimjobs.config.JobsConfiguration;
 import io.slimjobs.config.JobsConfigurationLoader;
 import io.slimjobs.demo.EmbeddedCluster;
-import io.slimjobs.kube.JobFactory;
 import io.slimjobs.kube.DependencyIndex;
+import io.slimjobs.kube.JobFactory;
 import io.slimjobs.kube.JobIndex;
 import io.slimjobs.kube.Labels;
 import io.slimjobs.kube.PodIndex;
+import io.slimjobs.observe.ExecutionDecisions;
 import io.slimjobs.trigger.GuardRails;
 import org.junit.jupiter.api.Test;
 
@@ -58,7 +59,7 @@ class ReleasesInFlightTest {
             awaitUntil("cache synced", () -> jobs.hasSynced() && jobs.capGroupExecutions("single").size() == 3);
             jobs.close();
             Dispatcher dispatcher = new Dispatcher(client, NAMESPACE, jobs, capGroups, Clock.systemUTC(),
-                    Duration.ofMinutes(5), dependencies);
+                    Duration.ofMinutes(5), dependencies, new ExecutionDecisions());
             dispatcher.start(capGroup -> { }, dispatcher::releaseNow, null);
 
             // The first execution is away when the first pass tries it (404), so that pass releases the second ...

@@ -13,13 +13,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.slimjobs.config.Definitions;
 import io.slimjobs.SlimJobsTestSupport;
+import io.slimjobs.config.Definitions;
 import io.slimjobs.config.JobsConfigurationLoader;
 import io.slimjobs.kube.DependencyIndex;
 import io.slimjobs.kube.JobIndex;
 import io.slimjobs.kube.Labels;
 import io.slimjobs.kube.PodIndex;
+import io.slimjobs.observe.ExecutionDecisions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -170,7 +171,7 @@ class WakeAndSleepTest extends SlimJobsTestSupport {
                 new JobsConfigurationLoader.Source("test", jobsConfiguration()))));
         final JobIndex jobs = new JobIndex(kube(), namespace, 0, pods, capGroups.inForce(), dependencies);
         final Dispatcher dispatcher = new Dispatcher(kube(), namespace, jobs, capGroups, Clock.systemUTC(),
-                Duration.ofMinutes(5), dependencies);
+                Duration.ofMinutes(5), dependencies, new ExecutionDecisions());
         final ExecutorService loop = Executors.newSingleThreadExecutor();
         final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
 
