@@ -21,6 +21,7 @@ public final class Endpoints {
     public static final String API_JOBS_STATUS = "direct:api-jobs-status";
     public static final String API_READY = "direct:api-ready";
     public static final String API_METRICS = "direct:api-metrics";
+    public static final String API_OPENAPI = "direct:api-openapi";
     /** One tick of the schedules: on the leader, fires every occurrence due. */
     public static final String SCHEDULE_TICK = "direct:schedule-tick";
     /** Fires one occurrence of a schedule (a `Fire`) through the trigger pipeline and records the outcome. */

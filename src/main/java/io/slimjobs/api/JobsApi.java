@@ -1,9 +1,7 @@
 package io.slimjobs.api;
 
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -72,7 +70,7 @@ public final class JobsApi {
      * once (background propagation: the garbage collector then removes its pods), so of concurrent deletions only
      * one finds it; fabric8 answers the others' 404 with an empty list.
      */
-    public Map<String, String> delete(@Header("name") String name, @Header("id") String id,
+    public DeletedExecution delete(@Header("name") String name, @Header("id") String id,
                                       @ExchangeProperty(TRUSTED_CALLER) boolean trusted) {
         String jobName = visibleJob(name, trusted);
         ExecutionView execution = jobs.execution(jobName, id).orElseThrow(() -> unknownExecution(jobName, id));
@@ -82,7 +80,7 @@ public final class JobsApi {
             throw unknownExecution(jobName, id);
         }
         decisions.decided(ExecutionDecision.deleted(execution, clock.instant()));
-        return Map.of("Id", execution.id(), "Name", execution.name());
+        return new DeletedExecution(execution.id(), execution.name());
     }
 
     private static NotFoundException unknownExecution(String jobName, String id) {
@@ -90,7 +88,7 @@ public final class JobsApi {
     }
 
     /** Every definition the caller may see, with its schedules (every source) and its executions not finished. */
-    public List<Map<String, Object>> status(@ExchangeProperty(TRUSTED_CALLER) boolean trusted) {
+    public List<JobStatus> status(@ExchangeProperty(TRUSTED_CALLER) boolean trusted) {
         JobsConfiguration configuration = definitions.forRequest();
         return configuration.definitions().entrySet().stream()
                 .filter(entry -> trusted || entry.getValue().visibility() == Visibility.Public)
@@ -98,18 +96,10 @@ public final class JobsApi {
                 .toList();
     }
 
-    private Map<String, Object> status(String name, JobDefinition definition) {
-        Map<String, Object> status = new LinkedHashMap<>();
-        status.put("Name", name);
-        status.put("Visibility", definition.visibility());
-        status.put("Image", definition.image());
-        status.put("ImagesWhitelist", definition.imagesWhitelist());
-        status.put("NumberParallelJob", definition.numberParallelJob());
-        status.put("Resources", definition.resources());
-        status.put("DependsOn", definition.dependsOn());
-        status.put("Schedules", schedules.of(name));
-        status.put("RunningJobs", jobs.unfinishedExecutions(name));
-        return status;
+    private JobStatus status(String name, JobDefinition definition) {
+        return new JobStatus(name, definition.visibility(), definition.image(), definition.imagesWhitelist(),
+                definition.numberParallelJob(), definition.resources(), definition.dependsOn(), schedules.of(name),
+                jobs.unfinishedExecutions(name));
     }
 
     private String visibleJob(String name, boolean trusted) {

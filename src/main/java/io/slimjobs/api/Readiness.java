@@ -1,7 +1,5 @@
 package io.slimjobs.api;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
@@ -38,23 +36,17 @@ public final class Readiness {
         this.leadership = leadership;
     }
 
-    /**
-     * `{"status": "UP"|"DOWN", "Leader": true|false}`, with a `message` when the dispatcher stopped or the CronJobs
-     * cannot be read.
-     */
-    public Map<String, Object> check(Exchange exchange) {
+    /** Whether this replica may take requests, with a `message` when the dispatcher stopped or the CronJobs cannot be read. */
+    public Health check(Exchange exchange) {
         Optional<String> problem = dispatcherStopped().or(cronJobs::readProblem);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", problem.isEmpty() && cronJobs.hasSynced() && jobs.hasSynced() && pods.hasSynced()
-                && schedulesSynced.getAsBoolean() ? "UP" : "DOWN");
-        problem.ifPresent(message -> body.put("message", message));
-        body.put("Leader", leadership.leads());
-        return answer(exchange, body);
+        boolean up = problem.isEmpty() && cronJobs.hasSynced() && jobs.hasSynced() && pods.hasSynced()
+                && schedulesSynced.getAsBoolean();
+        return answer(exchange, new Health(up ? "UP" : "DOWN", problem.orElse(null), leadership.leads()));
     }
 
-    public Map<String, String> live(Exchange exchange) {
-        return answer(exchange, dispatcherStopped().map(message -> Map.of("status", "DOWN", "message", message))
-                .orElse(Map.of("status", "UP")));
+    public Health live(Exchange exchange) {
+        Optional<String> problem = dispatcherStopped();
+        return answer(exchange, new Health(problem.isEmpty() ? "UP" : "DOWN", problem.orElse(null), null));
     }
 
     private Optional<String> dispatcherStopped() {
@@ -62,8 +54,8 @@ public final class Readiness {
                 + "); no queued execution is released until SlimJobs restarts");
     }
 
-    private static <T extends Map<String, ?>> T answer(Exchange exchange, T body) {
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, "UP".equals(body.get("status")) ? 200 : 503);
-        return body;
+    private static Health answer(Exchange exchange, Health health) {
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, health.up() ? 200 : 503);
+        return health;
     }
 }

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.slimjobs.config.Definitions;
 import io.slimjobs.config.JobDefinition;
 import io.slimjobs.config.JobsConfiguration;
@@ -17,6 +16,7 @@ import io.slimjobs.schedule.Cron;
 import io.slimjobs.schedule.Schedule;
 import io.slimjobs.schedule.ScheduleCatalog;
 import io.slimjobs.schedule.ScheduleStore;
+import io.slimjobs.schedule.ScheduleView;
 import io.slimjobs.schedule.ScheduleViews;
 import io.slimjobs.security.VisibilityGuard;
 import io.slimjobs.trigger.GuardRails;
@@ -73,7 +73,7 @@ public final class SchedulesApi {
         }
     }
 
-    public List<ObjectNode> list(@Header("name") String name, @ExchangeProperty(JobsApi.TRUSTED_CALLER) boolean trusted) {
+    public List<ScheduleView> list(@Header("name") String name, @ExchangeProperty(JobsApi.TRUSTED_CALLER) boolean trusted) {
         return views.of(VisibilityGuard.visibleJob(name, definitions.forRequest(), trusted));
     }
 

@@ -12,6 +12,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.slimjobs.Json;
@@ -20,6 +22,7 @@ import io.slimjobs.Json;
  * One `Schedules` entry: a cron expression, the IANA time zone it is read in (`null`: UTC) and the overrides each
  * run is triggered with, written flat beside `Schedule` as SlimFaas does.
  */
+@JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
 public record ScheduleDefinition(String schedule, String timeZone, @JsonUnwrapped JobOverrides overrides) {
 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)

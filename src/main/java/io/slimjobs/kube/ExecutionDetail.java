@@ -7,6 +7,8 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -19,6 +21,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
  * it has not), how its last pod's container ended (left out while none has), and how many pods failed.
  */
 @JsonPropertyOrder({"Execution", "EndTimestamp", "ExitCode", "TerminationReason", "FailedAttempts"})
+@JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
 public record ExecutionDetail(@JsonUnwrapped ExecutionView execution, long endTimestamp, Integer exitCode,
                               String terminationReason, int failedAttempts) {
 

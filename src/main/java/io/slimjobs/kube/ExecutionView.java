@@ -6,6 +6,8 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 /**
  * One execution as the API shows it (SlimFaas' field order), read from the informer caches. Timestamps are
@@ -19,6 +21,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param dependsOn      the Deployments and StatefulSets it needs (its effective DependsOn)
  */
 @JsonPropertyOrder({"Name", "Status", "Id", "PositionInQueue", "InQueueTimestamp", "StartTimestamp", "Reason"})
+@JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
 public record ExecutionView(String name, ExecutionStatus status, String id, int positionInQueue,
                             long inQueueTimestamp, long startTimestamp,
                             @JsonInclude(JsonInclude.Include.NON_NULL) String reason,

@@ -3,9 +3,7 @@ package io.slimjobs.schedule;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.slimjobs.Json;
+import java.util.Optional;
 
 /**
  * Schedules as the API shows them: `Id`, `Name`, `Schedule`, `TimeZone`, the overrides that are set (flat),
@@ -24,29 +22,17 @@ public final class ScheduleViews {
         this.clock = clock;
     }
 
-    public List<ObjectNode> of(String jobName) {
+    public List<ScheduleView> of(String jobName) {
         Instant now = clock.instant();
         return catalog.of(jobName).stream().map(schedule -> view(schedule, now)).toList();
     }
 
-    private ObjectNode view(Schedule schedule, Instant now) {
-        ObjectNode view = Json.MAPPER.createObjectNode();
-        view.put("Id", schedule.id());
-        view.put("Name", schedule.jobName());
-        view.put("Schedule", schedule.cron().expression());
-        view.put("TimeZone", schedule.cron().zone().getId());
-        view.setAll((ObjectNode) Json.MAPPER.valueToTree(schedule.definition().overrides()));
-        view.put("Source", schedule.source().name());
-        schedule.cron().nextAfter(now).ifPresent(next -> view.put("NextExecutionTimestamp", next.toEpochMilli()));
-        runs.of(schedule.id()).filter(record -> record.occurrence() != null).ifPresent(record -> {
-            view.put("LastExecutionTimestamp", record.occurrence());
-            if (record.executionId() != null) {
-                view.put("LastExecutionId", record.executionId());
-            }
-            if (record.error() != null) {
-                view.put("LastExecutionError", record.error());
-            }
-        });
-        return view;
+    private ScheduleView view(Schedule schedule, Instant now) {
+        Optional<RunRecord> fired = runs.of(schedule.id()).filter(record -> record.occurrence() != null);
+        return new ScheduleView(schedule.id(), schedule.jobName(), schedule.cron().expression(),
+                schedule.cron().zone().getId(), schedule.definition().overrides(), schedule.source(),
+                schedule.cron().nextAfter(now).map(Instant::toEpochMilli).orElse(null),
+                fired.map(RunRecord::occurrence).orElse(null), fired.map(RunRecord::executionId).orElse(null),
+                fired.map(RunRecord::error).orElse(null));
     }
 }

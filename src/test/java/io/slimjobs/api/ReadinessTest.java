@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,7 +43,7 @@ class ReadinessTest {
                     new DependencyIndex(cluster.client(), NAMESPACE, 0));
             Exchange exchange = exchange();
 
-            assertEquals(Map.of("status", "DOWN", "Leader", false), new Readiness(jobs, pods, cronJobs(cluster),
+            assertEquals(new Health("DOWN", null, false), new Readiness(jobs, pods, cronJobs(cluster),
                     () -> true,
                     dispatcher(cluster, jobs, Clock.systemUTC()), notLeading(cluster)).check(exchange));
             assertEquals(503, exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
@@ -70,7 +69,7 @@ class ReadinessTest {
                 dispatcher.pass(capGroup);
             }), dispatcher::releaseNow, timer);
             awaitUntil("caches synced", () -> jobs.hasSynced() && pods.hasSynced());
-            assertEquals(Map.of("status", "UP"), readiness.live(exchange()));
+            assertEquals(new Health("UP", null, null), readiness.live(exchange()));
 
             cluster.client().batch().v1().jobs().inNamespace(NAMESPACE).resource(new JobBuilder()
                     .withNewMetadata().withName("any-1").addToLabels(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE)
@@ -80,13 +79,13 @@ class ReadinessTest {
             awaitUntil("dispatcher stopped", () -> dispatcher.stoppedBy().isPresent());
 
             Exchange ready = exchange();
-            Map<String, Object> answer = readiness.check(ready);
-            assertEquals("DOWN", answer.get("status"));
-            assertTrue(answer.get("message").toString().contains("dispatcher stopped")
-                    && answer.get("message").toString().contains("clock broke"), answer::toString);
+            Health answer = readiness.check(ready);
+            assertEquals("DOWN", answer.status());
+            assertTrue(answer.message().contains("dispatcher stopped") && answer.message().contains("clock broke"),
+                    answer::toString);
             assertEquals(503, ready.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
             Exchange liveness = exchange();
-            assertEquals("DOWN", readiness.live(liveness).get("status"));
+            assertEquals("DOWN", readiness.live(liveness).status());
             assertEquals(503, liveness.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
             jobs.close();
             pods.close();
