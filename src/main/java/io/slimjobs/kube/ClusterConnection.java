@@ -1,6 +1,7 @@
 package io.slimjobs.kube;
 
 import java.util.Map;
+import java.util.Objects;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -15,6 +16,10 @@ import org.slf4j.LoggerFactory;
 public final class ClusterConnection implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterConnection.class);
+
+    /** How SlimJobs names itself to the API server, so that audit logs tell its calls apart. */
+    public static final String USER_AGENT = "slimjobs/" + Objects.requireNonNullElse(
+            ClusterConnection.class.getPackage().getImplementationVersion(), "development");
 
     private final KubernetesClient client;
     private final String namespace;
@@ -53,6 +58,7 @@ public final class ClusterConnection implements AutoCloseable {
             config.setMasterUrl(masterUrl);
         }
         config.setRequestRetryBackoffLimit(requestRetries);
+        config.setUserAgent(USER_AGENT);
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
         String effectiveNamespace = namespace != null && !namespace.isBlank() ? namespace
                 : client.getNamespace() != null ? client.getNamespace() : "default";
