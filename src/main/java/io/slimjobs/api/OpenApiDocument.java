@@ -3,6 +3,7 @@ package io.slimjobs.api;
 import java.util.List;
 import java.util.Map;
 
+import io.slimjobs.Version;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.media.Content;
@@ -33,7 +34,7 @@ public final class OpenApiDocument {
         BeanConfig config = new BeanConfig();
         new RestOpenApiSupport().initOpenApi(config, Map.of(
                 "api.title", "SlimJobs",
-                "api.version", version(),
+                "api.version", Version.CURRENT,
                 "api.description", DESCRIPTION,
                 // what the document states; the routes themselves accept any type, the API reads bodies itself
                 "api.default.consumes", "application/json",
@@ -56,10 +57,5 @@ public final class OpenApiDocument {
                     .content(new Content().addMediaType("application/json",
                             new MediaType().schema(new Schema<>().$ref(ERROR_SCHEMA)))));
         }
-    }
-
-    private static String version() {
-        String version = OpenApiDocument.class.getPackage().getImplementationVersion();
-        return version != null ? version : "development";
     }
 }

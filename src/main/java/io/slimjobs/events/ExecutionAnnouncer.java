@@ -7,6 +7,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -15,6 +16,7 @@ import io.slimjobs.Json;
 import io.slimjobs.kube.FinishedExecution;
 import io.slimjobs.kube.JobIndex;
 import io.slimjobs.kube.Labels;
+import io.slimjobs.kube.Named;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
@@ -184,7 +186,7 @@ public final class ExecutionAnnouncer {
      */
     private void mark(FinishedExecution execution, String annotation, String value) {
         try {
-            client.batch().v1().jobs().inNamespace(namespace).withName(execution.objectName())
+            client.batch().v1().jobs().inNamespace(namespace).resource(Named.object(Job.class, execution.objectName()))
                     .patch(PatchContext.of(PatchType.JSON_MERGE), Json.MAPPER.writeValueAsString(
                             Map.of("metadata", Map.of("annotations", Map.of(annotation, value)))));
         } catch (KubernetesClientException e) {

@@ -73,7 +73,8 @@ public final class InputSecrets {
     public void own(Secret secret, Job job) {
         OwnerReference owner = owner(job);
         try {
-            client.secrets().inNamespace(namespace).withName(secret.getMetadata().getName())
+            client.secrets().inNamespace(namespace)
+                    .resource(Named.object(Secret.class, secret.getMetadata().getName()))
                     .patch(PatchContext.of(PatchType.JSON_MERGE),
                             Json.MAPPER.writeValueAsString(Map.of("metadata", Map.of("ownerReferences", List.of(owner)))));
         } catch (KubernetesClientException e) {

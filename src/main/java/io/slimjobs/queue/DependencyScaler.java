@@ -9,6 +9,8 @@ import java.util.Optional;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
@@ -20,6 +22,7 @@ import io.slimjobs.kube.DependencyIndex;
 import io.slimjobs.kube.ExecutionView;
 import io.slimjobs.kube.JobIndex;
 import io.slimjobs.kube.Labels;
+import io.slimjobs.kube.Named;
 import io.slimjobs.kube.WakeMark;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -165,8 +168,10 @@ final class DependencyScaler {
 
     private Resource<? extends HasMetadata> object(Dependency dependency) {
         return dependency.kind() == Dependency.Kind.DEPLOYMENT
-                ? client.apps().deployments().inNamespace(namespace).withName(dependency.name())
-                : client.apps().statefulSets().inNamespace(namespace).withName(dependency.name());
+                ? client.apps().deployments().inNamespace(namespace)
+                        .resource(Named.object(Deployment.class, dependency.name()))
+                : client.apps().statefulSets().inNamespace(namespace)
+                        .resource(Named.object(StatefulSet.class, dependency.name()));
     }
 
     private static String json(Map<String, Object> patch) {

@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -28,6 +29,7 @@ import io.slimjobs.kube.ExecutionView;
 import io.slimjobs.kube.ImagePullStall;
 import io.slimjobs.kube.JobIndex;
 import io.slimjobs.kube.Labels;
+import io.slimjobs.kube.Named;
 import io.slimjobs.observe.ExecutionDecision;
 import io.slimjobs.observe.ExecutionDecisions;
 import org.slf4j.Logger;
@@ -254,7 +256,7 @@ public final class Dispatcher {
     /** Unsuspends the Job; the release route calls it once the rate limit lets it through, on the leader only. */
     public boolean releaseNow(ExecutionView execution) {
         try {
-            client.batch().v1().jobs().inNamespace(namespace).withName(execution.name())
+            client.batch().v1().jobs().inNamespace(namespace).resource(Named.object(Job.class, execution.name()))
                     .patch(PatchContext.of(PatchType.JSON_MERGE), RELEASE_PATCH);
             decisions.decided(ExecutionDecision.released(execution, clock.instant()));
             return true;
@@ -284,7 +286,7 @@ public final class Dispatcher {
         String reason = "The image " + stall.image() + " could not be pulled within " + describe(imagePullTimeout)
                 + " of the pod's creation (" + stall.reason() + "), so the execution was stopped.";
         try {
-            client.batch().v1().jobs().inNamespace(namespace).withName(execution.name())
+            client.batch().v1().jobs().inNamespace(namespace).resource(Named.object(Job.class, execution.name()))
                     .patch(PatchContext.of(PatchType.JSON_MERGE), failurePatch(reason));
             LOG.warn("Execution {} ({}) fails: {}", execution.id(), execution.name(), reason);
         } catch (KubernetesClientException e) {

@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.slimjobs.Json;
 import io.slimjobs.kube.Informers;
 import io.slimjobs.kube.Labels;
+import io.slimjobs.kube.Named;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -148,7 +149,8 @@ public final class ScheduleConfigMap implements AutoCloseable {
     }
 
     private void mergePatch(String patch) {
-        client.configMaps().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+        client.configMaps().inNamespace(namespace).resource(Named.object(ConfigMap.class, name))
+                .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
     }
 
     /** A new ConfigMap of this name holding these entries, labelled as made by SlimJobs. */

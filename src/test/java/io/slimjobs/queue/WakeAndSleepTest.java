@@ -98,6 +98,23 @@ class WakeAndSleepTest extends SlimJobsTestSupport {
     }
 
     @Test
+    void should_wake_a_statefulset_and_put_it_back_to_sleep_as_it_does_a_deployment() {
+        createStatefulSet("sleepy", 0, Map.of(Labels.WAKE_ON_DEMAND, "true", Labels.IDLE_SECONDS, "0"));
+        String id = trigger("needs-sleepy", "");
+        awaitRunning("needs-sleepy", id);
+        assertEquals(1, statefulSetReplicasOf("sleepy"));
+        assertEquals("{\"replicas\":1}", kube().apps().statefulSets().inNamespace(namespace).withName("sleepy").get()
+                .getMetadata().getAnnotations().get(Labels.WOKEN));
+
+        finish(id);
+        awaitUntil("sleepy back to 0", () -> statefulSetReplicasOf("sleepy") == 0);
+    }
+
+    private int statefulSetReplicasOf(String name) {
+        return kube().apps().statefulSets().inNamespace(namespace).withName(name).get().getSpec().getReplicas();
+    }
+
+    @Test
     void should_keep_it_awake_while_another_execution_needs_it() {
         createDeployment("sleepy", 0, Map.of(Labels.WAKE_ON_DEMAND, "true", Labels.IDLE_SECONDS, "0"));
         String first = trigger("needs-sleepy", "");
