@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -33,6 +34,8 @@ import io.slimjobs.kube.JobIndex;
 import io.slimjobs.kube.KubeconfigFiles;
 import io.slimjobs.kube.PodIndex;
 import io.slimjobs.observe.DecisionLog;
+import io.slimjobs.observe.KubernetesEvents;
+import io.slimjobs.observe.KubernetesEventsRoutes;
 import io.slimjobs.observe.ExecutionDecision;
 import io.slimjobs.observe.ExecutionDecisions;
 import io.slimjobs.queue.CapGroups;
@@ -52,6 +55,7 @@ import io.slimjobs.security.CallerTrust;
 import io.slimjobs.trigger.TriggerSteps;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.LifecycleStrategySupport;
@@ -126,6 +130,8 @@ public class SlimJobsBeans implements CamelConfiguration {
     private int callbackMaxAttempts;
     @PropertyInject(value = "slimjobs.callback-secret", defaultValue = "")
     private String callbackSecret;
+    @PropertyInject("slimjobs.events.enabled")
+    private boolean kubernetesEventsEnabled;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -184,8 +190,9 @@ public class SlimJobsBeans implements CamelConfiguration {
         String trusted = embedded && trustedCidrs.isBlank() ? "127.0.0.0/8,::1" : trustedCidrs;
         CallerTrust callerTrust = new CallerTrust(trusted, trustedProxies, pods, trustPodIps);
 
+        String identity = LeaderIdentity.of(System.getenv());
         LeaseLeadership leadership = new LeaseLeadership(cluster.client(), ns, leaseName,
-                LeaderIdentity.of(System.getenv()), Duration.ofMillis(leaseDurationMillis),
+                identity, Duration.ofMillis(leaseDurationMillis),
                 Duration.ofMillis(renewDeadlineMillis), Duration.ofMillis(retryPeriodMillis));
 
         Registry registry = context.getRegistry();
@@ -210,6 +217,20 @@ public class SlimJobsBeans implements CamelConfiguration {
         if (metrics == null) {
             metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             registry.bind(METRICS_REGISTRY, metrics);
+        }
+        // bound even when off: the route names it
+        ProducerTemplate eventsQueue = context.createProducerTemplate();
+        context.addService(eventsQueue);
+        KubernetesEvents kubernetesEvents = new KubernetesEvents(cluster.client(), ns, jobs, identity,
+                decision -> eventsQueue.send(KubernetesEventsRoutes.QUEUE,
+                        exchange -> exchange.getMessage().setBody(decision)).getException() == null,
+                Counter.builder("slimjobs_kubernetes_events_dropped")
+                        .description("Kubernetes Events not created because they came faster than "
+                                + "slimjobs.events.max-per-second allows and found the queue full")
+                        .register(metrics));
+        registry.bind(KubernetesEvents.BEAN, kubernetesEvents);
+        if (kubernetesEventsEnabled) {
+            decisions.listen(kubernetesEvents);
         }
         Gauge.builder("slimjobs_leader", leadership, l -> l.leads() ? 1 : 0)
                 .description("1 on the replica that holds the Lease and dispatches, 0 elsewhere").register(metrics);

@@ -8,8 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Keeps a copy of what the application logs while it is open; slf4j-simple writes each line to whatever System.err
- * is at that moment, so the copy holds every line logged in between, and the console still shows them.
+ * Keeps a copy of what the application logs while it is open; logback's console appender writes each line to
+ * whatever System.err is at that moment, so the copy holds every line logged in between, and the console still shows
+ * them.
  */
 public final class LogCapture implements AutoCloseable {
 

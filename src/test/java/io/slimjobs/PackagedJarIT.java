@@ -1,5 +1,6 @@
 package io.slimjobs;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -10,10 +11,13 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.slimjobs.HttpCaller.Answer;
 import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterEach;
@@ -30,10 +34,11 @@ class PackagedJarIT {
     Path home;
     private Process process;
     private Path log;
+    private HttpCaller http;
 
     @AfterEach
     void stop() throws InterruptedException {
-        if (process != null) {
+        if (process != null && process.isAlive()) {
             process.destroy();
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
@@ -47,17 +52,25 @@ class PackagedJarIT {
         return process;
     }
 
-    @Test
-    void should_run_the_quick_start_on_the_embedded_demo_cluster() throws Exception {
+    /** Starts the jar on a free port, with executions lasting half a second, and triggers the sample job: its Id. */
+    private String startAndTriggerFibonacci(Map<String, String> environment) throws Exception {
         int port = AvailablePortFinder.getNextAvailable();
-        start(Map.of("SLIMJOBS_HTTP_PORT", String.valueOf(port), "SLIMJOBS_EMBEDDED_RUN_DURATION", "500"));
-        HttpCaller http = new HttpCaller(port);
+        Map<String, String> withPort = new java.util.HashMap<>(environment);
+        withPort.put("SLIMJOBS_HTTP_PORT", String.valueOf(port));
+        withPort.put("SLIMJOBS_EMBEDDED_RUN_DURATION", "500");
+        start(withPort);
+        http = new HttpCaller(port);
         PackagedJar.awaitAnswer("the service is ready", () -> http.call(HttpCaller.OUTSIDER, "GET", "/ready", Map.of(), null), 200);
 
         Answer triggered = http.call(HttpCaller.OUTSIDER, "POST", "/job/fibonacci",
                 Map.of("Content-Type", "application/x-www-form-urlencoded"), "{\"Args\":[\"42\"]}");
         assertEquals(202, triggered.status(), triggered::toString);
-        String id = triggered.json().get("Id").asText();
+        return triggered.json().get("Id").asText();
+    }
+
+    @Test
+    void should_run_the_quick_start_on_the_embedded_demo_cluster() throws Exception {
+        String id = startAndTriggerFibonacci(Map.of());
 
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         String status = "";
@@ -70,6 +83,44 @@ class PackagedJarIT {
         assertEquals("Succeeded", status, () -> "the demo execution did not complete:\n" + logText());
         assertTrue(logText().contains("EMBEDDED DEMO CLUSTER"), "the log says loudly that this is a demo");
         assertFalse(logText().contains("config-reload"), "the demo's sample configuration is not watched");
+        assertTrue(logText().lines().anyMatch(line -> line.matches(
+                "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO DecisionLog - Job fibonacci execution " + id
+                        + " queued .*")), () -> "the default log is text:\n" + logText());
+    }
+
+    @Test
+    void should_log_only_json_lines_with_the_decision_fields_when_the_log_format_is_json() throws Exception {
+        String id = startAndTriggerFibonacci(Map.of("SLIMJOBS_LOG_FORMAT", "json"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!logText().contains("\"decision\":\"finished\"") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        stop();
+
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(log)) {
+            lines.add(assertDoesNotThrow(() -> json.readTree(line), () -> "not JSON: " + line));
+        }
+        assertTrue(lines.size() > 10, this::logText);
+        for (String decision : List.of("queued", "released", "finished")) {
+            List<JsonNode> told = lines.stream()
+                    .filter(line -> decision.equals(line.path("mdc").path("decision").asText())).toList();
+            assertEquals(1, told.size(), () -> decision + " once:\n" + logText());
+            JsonNode line = told.get(0);
+            assertEquals("fibonacci", line.path("mdc").path("job_name").asText(), line::toString);
+            assertEquals(id, line.path("mdc").path("execution_id").asText(), line::toString);
+            assertEquals("io.slimjobs.observe.DecisionLog", line.path("loggerName").asText(), line::toString);
+            assertEquals("INFO", line.path("level").asText(), line::toString);
+            assertTrue(line.path("formattedMessage").asText().startsWith("Job fibonacci execution " + id + " " + decision),
+                    line::toString);
+        }
+    }
+
+    @Test
+    void should_refuse_to_start_with_an_unknown_log_format() throws Exception {
+        assertRefusesToStart(Map.of("SLIMJOBS_LOG_FORMAT", "xml"),
+                "slimjobs.log.format (environment variable SLIMJOBS_LOG_FORMAT) must be text or json, not \"xml\"");
     }
 
     @Test
