@@ -33,6 +33,8 @@ import io.slimjobs.kube.JobIndex;
 import io.slimjobs.kube.KubeconfigFiles;
 import io.slimjobs.kube.PodIndex;
 import io.slimjobs.observe.DecisionLog;
+import io.slimjobs.observe.DecisionMetrics;
+import io.slimjobs.observe.ExecutionGauges;
 import io.slimjobs.observe.ExecutionDecision;
 import io.slimjobs.observe.ExecutionDecisions;
 import io.slimjobs.queue.CapGroups;
@@ -213,6 +215,9 @@ public class SlimJobsBeans implements CamelConfiguration {
         }
         Gauge.builder("slimjobs_leader", leadership, l -> l.leads() ? 1 : 0)
                 .description("1 on the replica that holds the Lease and dispatches, 0 elsewhere").register(metrics);
+        decisions.listen(new DecisionMetrics(metrics, capGroups::of));
+        registry.bind("executionGauges", new ExecutionGauges(metrics, () -> definitions.current().definitions().keySet(),
+                jobs::unfinishedCounts));
         if (!kafkaEventsTopic.isBlank() && kafkaBootstrapServers.isBlank()) {
             // else every end would be announced to a topic nobody can reach, and retried at every resync
             throw new IllegalStateException("slimjobs.kafka.events-topic is set (" + kafkaEventsTopic
