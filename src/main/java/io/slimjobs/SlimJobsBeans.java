@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.slimjobs.api.HttpFallback;
@@ -35,6 +34,7 @@ import io.slimjobs.kube.PodIndex;
 import io.slimjobs.observe.DecisionLog;
 import io.slimjobs.observe.DecisionMetrics;
 import io.slimjobs.observe.ExecutionGauges;
+import io.slimjobs.observe.LeadershipMetrics;
 import io.slimjobs.observe.ExecutionDecision;
 import io.slimjobs.observe.ExecutionDecisions;
 import io.slimjobs.queue.CapGroups;
@@ -213,8 +213,7 @@ public class SlimJobsBeans implements CamelConfiguration {
             metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             registry.bind(METRICS_REGISTRY, metrics);
         }
-        Gauge.builder("slimjobs_leader", leadership, l -> l.leads() ? 1 : 0)
-                .description("1 on the replica that holds the Lease and dispatches, 0 elsewhere").register(metrics);
+        leadership.getView("metrics").addEventListener(new LeadershipMetrics(metrics, leadership::leads));
         decisions.listen(new DecisionMetrics(metrics, capGroups::of));
         registry.bind("executionGauges", new ExecutionGauges(metrics, () -> definitions.current().definitions().keySet(),
                 jobs::unfinishedCounts));

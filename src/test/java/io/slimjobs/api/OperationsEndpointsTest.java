@@ -110,7 +110,10 @@ class OperationsEndpointsTest extends SlimJobsTestSupport {
     void should_say_in_ready_and_metrics_that_the_only_replica_leads() {
         awaitUntil("leading", () -> get("/ready").json().path("Leader").asBoolean());
 
-        assertEquals(Optional.of(1.0), MetricSamples.parse(get("/metrics").body()).value("slimjobs_leader"));
+        MetricSamples metrics = metrics();
+        assertEquals(Optional.of(1.0), metrics.value("slimjobs_leader"));
+        assertEquals(1, metrics.count("slimjobs_leadership_changes_total", "transition", "acquired"));
+        assertEquals(0, metrics.count("slimjobs_leadership_changes_total", "transition", "lost"));
     }
 
     @Test
@@ -143,7 +146,7 @@ class OperationsEndpointsTest extends SlimJobsTestSupport {
     void should_serve_camel_route_metrics_of_the_trigger_route_from_the_same_registry() {
         trigger("fibonacci", "");
 
-        MetricSamples metrics = MetricSamples.parse(get("/metrics").body());
+        MetricSamples metrics = metrics();
 
         assertEquals(Optional.of(1.0), metrics.value("camel_exchanges_total", "routeId", "trigger"));
         assertEquals(Optional.of(1.0), metrics.value("slimjobs_triggers_total", "job_name", "fibonacci"));

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.slimjobs.Endpoints;
 import io.slimjobs.Json;
 import io.slimjobs.KafkaBroker;
+import io.slimjobs.MetricSamples;
 import io.slimjobs.SlimJobsTestSupport;
 import io.slimjobs.kube.Labels;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -65,6 +66,8 @@ class KafkaTriggerTest extends SlimJobsTestSupport {
         assertEquals(List.of("42"), job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs());
         assertEquals("kafka " + topic("triggers") + "/0/" + offset,
                 job.getMetadata().getAnnotations().get(Labels.IDEMPOTENCY_KEY));
+        awaitUntil("counted", () -> metrics().count("slimjobs_kafka_records_total", "topic", topic("triggers"),
+                "outcome", "processed") == 1);
     }
 
     @Test
@@ -128,6 +131,11 @@ class KafkaTriggerTest extends SlimJobsTestSupport {
         assertEquals(List.of("after"), after.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs());
         assertEquals(1, jobs().size());
         awaitUntil("every record committed", () -> BROKER.committed(namespace, topic("triggers")) == 6);
+        MetricSamples metrics = metrics();
+        assertEquals(5, metrics.count("slimjobs_kafka_records_total", "topic", topic("triggers"), "outcome",
+                "dead_lettered"));
+        assertEquals(1, metrics.count("slimjobs_kafka_records_total", "topic", topic("triggers"), "outcome",
+                "processed"));
     }
 
     @Test

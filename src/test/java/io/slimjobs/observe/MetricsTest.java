@@ -14,12 +14,6 @@ import org.junit.jupiter.api.Test;
 /** What `/metrics` tells Prometheus: the JVM, and each fact about executions as it happens. */
 class MetricsTest extends SlimJobsTestSupport {
 
-    private MetricSamples scrape() {
-        Answer answer = get("/metrics");
-        assertEquals(200, answer.status(), answer::toString);
-        return MetricSamples.parse(answer.body());
-    }
-
     @Test
     void should_answer_200_with_jvm_and_process_metrics_before_any_trigger() {
         Answer answer = get("/metrics");
@@ -35,15 +29,16 @@ class MetricsTest extends SlimJobsTestSupport {
     }
 
     private double count(String name, String... labels) {
-        return scrape().count(name, labels);
+        return metrics().count(name, labels);
     }
+
 
     @Test
     void should_count_a_release_with_its_queued_time_and_dispatch_latency() {
         String id = trigger("fibonacci", "");
         awaitUntil("released", () -> count("slimjobs_releases_total", "job_name", "fibonacci") == 1);
 
-        MetricSamples metrics = scrape();
+        MetricSamples metrics = metrics();
         assertEquals(1, metrics.count("slimjobs_queued_seconds_count", "job_name", "fibonacci"));
         assertEquals(1, metrics.count("slimjobs_queued_seconds_bucket", "job_name", "fibonacci", "le", "+Inf"));
         assertEquals(1, metrics.count("slimjobs_dispatch_latency_seconds_count"));
@@ -59,12 +54,12 @@ class MetricsTest extends SlimJobsTestSupport {
         List<String> ids = List.of(trigger("fibonacci", ""), trigger("fibonacci", ""), trigger("fibonacci", ""));
         String adHoc = trigger("ad-hoc", "");
         awaitUntil("two running, one queued", () -> {
-            MetricSamples metrics = scrape();
+            MetricSamples metrics = metrics();
             return metrics.count("slimjobs_running_executions", "job_name", "fibonacci") == 2
                     && metrics.count("slimjobs_queue_depth", "job_name", "fibonacci") == 1
                     && metrics.count("slimjobs_running_executions", "job_name", "ad-hoc") == 1;
         });
-        MetricSamples metrics = scrape();
+        MetricSamples metrics = metrics();
         assertEquals(Optional.of(0.0), metrics.value("slimjobs_queue_depth", "job_name", "secret-job"),
                 "a defined job shows 0 when idle");
         assertEquals(Optional.of(0.0), metrics.value("slimjobs_queue_depth", "job_name", "ad-hoc"));
@@ -76,13 +71,13 @@ class MetricsTest extends SlimJobsTestSupport {
         kubelet().succeed(jobOf(adHoc).getMetadata().getName());
 
         awaitUntil("all done", () -> {
-            MetricSamples done = scrape();
+            MetricSamples done = metrics();
             return done.count("slimjobs_running_executions", "job_name", "fibonacci") == 0
                     && done.count("slimjobs_queue_depth", "job_name", "fibonacci") == 0;
         });
         awaitUntil("a job name that is not defined and has nothing left disappears",
-                () -> scrape().matching("slimjobs_queue_depth", "job_name", "ad-hoc").isEmpty()
-                        && scrape().matching("slimjobs_running_executions", "job_name", "ad-hoc").isEmpty());
+                () -> metrics().matching("slimjobs_queue_depth", "job_name", "ad-hoc").isEmpty()
+                        && metrics().matching("slimjobs_running_executions", "job_name", "ad-hoc").isEmpty());
     }
 
     @Test
@@ -96,13 +91,13 @@ class MetricsTest extends SlimJobsTestSupport {
         kubelet().fail(jobOf(fails).getMetadata().getName());
 
         awaitUntil("both counted", () -> {
-            MetricSamples metrics = scrape();
+            MetricSamples metrics = metrics();
             return metrics.count("slimjobs_executions_finished_total", "job_name", "fibonacci", "status",
                     "succeeded") == 1
                     && metrics.count("slimjobs_executions_finished_total", "job_name", "fibonacci", "status",
                     "failed") == 1;
         });
-        MetricSamples metrics = scrape();
+        MetricSamples metrics = metrics();
         assertEquals(1, metrics.count("slimjobs_run_seconds_count", "job_name", "fibonacci", "status", "succeeded"));
         assertEquals(1, metrics.count("slimjobs_run_seconds_count", "job_name", "fibonacci", "status", "failed"));
     }
