@@ -1,5 +1,6 @@
 package io.slimjobs.events;
 
+import static io.slimjobs.KafkaBroker.record;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +18,6 @@ import io.slimjobs.MetricSamples;
 import io.slimjobs.SlimJobsTestSupport;
 import io.slimjobs.kube.Labels;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -207,11 +207,5 @@ class KafkaTriggerTest extends SlimJobsTestSupport {
     private static String header(ConsumerRecord<String, byte[]> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
-
-    static ProducerRecord<String, byte[]> record(String topic, String key, String value, Map<String, String> headers) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value.getBytes(StandardCharsets.UTF_8));
-        headers.forEach((name, text) -> record.headers().add(name, text.getBytes(StandardCharsets.UTF_8)));
-        return record;
     }
 }
