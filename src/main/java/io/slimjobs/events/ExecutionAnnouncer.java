@@ -151,8 +151,8 @@ public final class ExecutionAnnouncer {
      * @return whether this replica gave the delivery up for good
      */
     public boolean deliveryFailed(@ExchangeProperty(ANNOUNCEMENT) Announcement announcement,
-                               @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause,
-                               @Header(Exchange.REDELIVERY_COUNTER) Integer redeliveries) {
+                                  @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause,
+                                  @Header(Exchange.REDELIVERY_COUNTER) Integer redeliveries) {
         FinishedExecution execution = announcement.execution();
         int attempts = (redeliveries == null ? 0 : redeliveries) + 1;
         if (!leads.getAsBoolean()) {

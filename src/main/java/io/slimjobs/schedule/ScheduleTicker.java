@@ -205,7 +205,7 @@ public final class ScheduleTicker {
      * @return whether the occurrence was given up
      */
     public boolean failed(@ExchangeProperty(FIRE_PROPERTY) Fire fire,
-                       @ExchangeProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) Exception caught) {
+                          @ExchangeProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) Exception caught) {
         Schedule schedule = fire.schedule();
         SlimJobsException refused = ObjectHelper.getException(SlimJobsException.class, caught);
         KubernetesClientException kubernetes = ObjectHelper.getException(KubernetesClientException.class, caught);
