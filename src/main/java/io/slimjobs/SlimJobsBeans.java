@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.slimjobs.api.HttpFallback;
@@ -34,10 +33,13 @@ import io.slimjobs.kube.JobIndex;
 import io.slimjobs.kube.KubeconfigFiles;
 import io.slimjobs.kube.PodIndex;
 import io.slimjobs.observe.DecisionLog;
-import io.slimjobs.observe.KubernetesEvents;
-import io.slimjobs.observe.KubernetesEventsRoutes;
+import io.slimjobs.observe.DecisionMetrics;
 import io.slimjobs.observe.ExecutionDecision;
 import io.slimjobs.observe.ExecutionDecisions;
+import io.slimjobs.observe.ExecutionGauges;
+import io.slimjobs.observe.KubernetesEvents;
+import io.slimjobs.observe.KubernetesEventsRoutes;
+import io.slimjobs.observe.LeadershipMetrics;
 import io.slimjobs.queue.CapGroups;
 import io.slimjobs.queue.Dispatcher;
 import io.slimjobs.queue.LeaderIdentity;
@@ -232,8 +234,10 @@ public class SlimJobsBeans implements CamelConfiguration {
         if (kubernetesEventsEnabled) {
             decisions.listen(kubernetesEvents);
         }
-        Gauge.builder("slimjobs_leader", leadership, l -> l.leads() ? 1 : 0)
-                .description("1 on the replica that holds the Lease and dispatches, 0 elsewhere").register(metrics);
+        leadership.getView("metrics").addEventListener(new LeadershipMetrics(metrics, leadership::leads));
+        decisions.listen(new DecisionMetrics(metrics, capGroups::of));
+        registry.bind("executionGauges", new ExecutionGauges(metrics, () -> definitions.current().definitions().keySet(),
+                jobs::unfinishedCounts));
         if (!kafkaEventsTopic.isBlank() && kafkaBootstrapServers.isBlank()) {
             // else every end would be announced to a topic nobody can reach, and retried at every resync
             throw new IllegalStateException("slimjobs.kafka.events-topic is set (" + kafkaEventsTopic

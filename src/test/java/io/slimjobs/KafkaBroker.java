@@ -1,5 +1,6 @@
 package io.slimjobs;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -126,5 +127,13 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A record with a string key and value, and string headers. */
+    public static ProducerRecord<String, byte[]> record(String topic, String key, String value,
+                                                        Map<String, String> headers) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value.getBytes(StandardCharsets.UTF_8));
+        headers.forEach((name, text) -> record.headers().add(name, text.getBytes(StandardCharsets.UTF_8)));
+        return record;
     }
 }

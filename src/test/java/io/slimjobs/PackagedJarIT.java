@@ -81,6 +81,11 @@ class PackagedJarIT {
             Thread.sleep(100);
         }
         assertEquals("Succeeded", status, () -> "the demo execution did not complete:\n" + logText());
+        Answer metrics = http.call(HttpCaller.OUTSIDER, "GET", "/metrics", Map.of(), null);
+        assertEquals(200, metrics.status(), metrics::toString);
+        MetricSamples samples = MetricSamples.parse(metrics.body());
+        assertTrue(samples.names().contains("jvm_memory_used_bytes"), "JVM metrics are bound in the packaged jar too");
+        assertEquals(1, samples.count("slimjobs_releases_total", "job_name", "fibonacci"));
         assertTrue(logText().contains("EMBEDDED DEMO CLUSTER"), "the log says loudly that this is a demo");
         assertFalse(logText().contains("config-reload"), "the demo's sample configuration is not watched");
         assertTrue(logText().lines().anyMatch(line -> line.matches(

@@ -267,6 +267,15 @@ public abstract class SlimJobsTestSupport extends CamelMainTestSupport {
         return http.call(HttpCaller.OUTSIDER, "DELETE", path, Map.of(), null);
     }
 
+    /** What `/metrics` says now. */
+    protected MetricSamples metrics() {
+        Answer answer = get("/metrics");
+        if (answer.status() != 200) {
+            throw new AssertionError("expected 200 from /metrics but got " + answer);
+        }
+        return MetricSamples.parse(answer.body());
+    }
+
     /** Triggers a job and returns the execution id, failing the test on anything but 202. */
     protected String trigger(String jobName, String json) {
         Answer answer = post("/job/" + jobName, json);

@@ -23,7 +23,7 @@ public class ApiErrorHandling extends RouteConfigurationBuilder {
                     .process(ApiErrorHandling::answer)
                     .filter(exchangeProperty(TriggerSteps.DEFINITION_PROPERTY).isNotNull())
                         // the same tags as the accepted count: Prometheus keeps one set of tag names per meter
-                        .toD("micrometer:counter:slimjobs.triggers?tags.job=${exchangeProperty."
+                        .toD("micrometer:counter:slimjobs.triggers?tags.job_name=${exchangeProperty."
                                 + TriggerSteps.DEFINITION_PROPERTY + "}&tags.door=${exchangeProperty."
                                 + TriggerSteps.REQUEST_PROPERTY + ".door().tag()}&tags.outcome=rejected")
                     .end()

@@ -187,7 +187,10 @@ public class ApiRoutes extends RouteBuilder {
 
         from(Endpoints.API_METRICS).routeId("api-metrics").routeConfigurationId(ApiErrorHandling.ID)
                 .removeHeaders("*")
+                // 200 even for an empty scrape: an empty body would be answered 204, which Prometheus counts as down
+                .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(200))
                 .setHeader(Exchange.CONTENT_TYPE, constant("text/plain; version=0.0.4; charset=utf-8"))
+                .bean("executionGauges", "refresh")
                 .bean("metricsRegistry", "scrape()");
 
         from(Endpoints.API_OPENAPI).routeId("api-openapi").routeConfigurationId(ApiErrorHandling.ID)

@@ -1,6 +1,7 @@
 package io.slimjobs.events;
 
 import io.slimjobs.Endpoints;
+import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaConstants;
 
@@ -49,16 +50,25 @@ public class AnnouncementRoutes extends RouteBuilder {
         from(CALLBACKS).routeId("callback-delivery").routeConfigurationId(CallbackErrorHandling.ID)
                 .removeHeaders("*")
                 .to(CALLBACK_POST)
-                .bean("announcer", "delivered");
+                .bean("announcer", "delivered")
+                .to(deliveries(ExecutionAnnouncer.DELIVERED));
 
         // one attempt; a failure goes back to callback-delivery's error handler, which sends the attempt again
         from(CALLBACK_POST).routeId("callback-post")
                 .errorHandler(noErrorHandler())
                 // the redelivery counter is the error handler's, and what an answer left is not sent again
                 .removeHeaders("*", "CamelRedeliver*")
+                .filter(header(Exchange.REDELIVERY_COUNTER).isGreaterThan(0))
+                    .to(deliveries("retried"))
+                .end()
                 .setBody(exchangeProperty(EVENT))
                 .bean("announcer", "callbackRequest")
                 .to("vertx-http:callback?httpMethod=POST&connectTimeout={{slimjobs.callbacks.timeout}}"
                         + "&timeout={{slimjobs.callbacks.timeout}}");
+    }
+
+    /** The count of callback delivery attempts with that outcome. */
+    static String deliveries(String outcome) {
+        return "micrometer:counter:slimjobs.callback.deliveries?tags.outcome=" + outcome;
     }
 }

@@ -29,7 +29,9 @@ public class CallbackErrorHandling extends RouteConfigurationBuilder {
         // a shutdown does not wait for the next attempt: the next leader makes it
         retries.getRedeliveryPolicyType().allowRedeliveryWhileStopping(false);
         retries.handled(true)
-                .bean("announcer", "deliveryFailed")
+                .filter(method("announcer", "deliveryFailed"))
+                    .to(AnnouncementRoutes.deliveries(ExecutionAnnouncer.FAILED))
+                .end()
                 .end();
     }
 }

@@ -149,10 +149,12 @@ public final class ExecutionAnnouncer {
     /**
      * The last attempt failed, or this replica stopped leading (or is stopping) between two: only a leader gives up
      * for good; otherwise the next leader delivers, since nothing is marked.
+     *
+     * @return whether this replica gave the delivery up for good
      */
-    public void deliveryFailed(@ExchangeProperty(ANNOUNCEMENT) Announcement announcement,
-                               @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause,
-                               @Header(Exchange.REDELIVERY_COUNTER) Integer redeliveries) {
+    public boolean deliveryFailed(@ExchangeProperty(ANNOUNCEMENT) Announcement announcement,
+                                  @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause,
+                                  @Header(Exchange.REDELIVERY_COUNTER) Integer redeliveries) {
         FinishedExecution execution = announcement.execution();
         int attempts = (redeliveries == null ? 0 : redeliveries) + 1;
         if (!leads.getAsBoolean()) {
@@ -160,11 +162,12 @@ public final class ExecutionAnnouncer {
                     + "attempt(s); the next leader delivers", execution.jobName(), execution.id(),
                     execution.callbackUrl(), attempts);
             taken.remove(key(execution.id(), Labels.CALLBACK));
-            return;
+            return false;
         }
         LOG.warn("Job {} execution {}: its end could not be posted to {} in {} attempts, the last failing with: {}",
                 execution.jobName(), execution.id(), execution.callbackUrl(), attempts, cause.toString());
         mark(execution, Labels.CALLBACK, FAILED);
+        return true;
     }
 
     public void published(@ExchangeProperty(ANNOUNCEMENT) Announcement announcement) {

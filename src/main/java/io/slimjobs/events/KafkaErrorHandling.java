@@ -38,6 +38,8 @@ public class KafkaErrorHandling extends RouteConfigurationBuilder {
                 .process(KafkaErrorHandling::markRefusal)
                 .to("kafka:{{slimjobs.kafka.dead-letter-topic}}?valueSerializer="
                         + "org.apache.kafka.common.serialization.ByteArraySerializer")
+                .toD("micrometer:counter:slimjobs.kafka.records?tags.topic=${header[" + KafkaConstants.TOPIC
+                        + "]}&tags.outcome=dead_lettered")
                 .end();
         configuration.onException(Exception.class)
                 .maximumRedeliveries(-1)

@@ -6,10 +6,12 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -152,6 +154,20 @@ public final class JobIndex implements AutoCloseable {
         UnaryOperator<String> rule = capGroupOf;
         informer.getStore().list().forEach(job -> label(job, Labels.JOB).map(rule).ifPresent(groups::add));
         return groups;
+    }
+
+    /** The unfinished executions of each job name that has some, counted by status; read at each metrics scrape. */
+    public Map<String, Map<ExecutionStatus, Integer>> unfinishedCounts() {
+        Map<String, Map<ExecutionStatus, Integer>> counts = new TreeMap<>();
+        for (Job job : informer.getStore().list()) {
+            Optional<String> jobName = label(job, Labels.JOB);
+            if (jobName.isPresent() && UNFINISHED.test(job)) {
+                ExecutionStatus status = ExecutionStatus.of(job, pods.podsOf(label(job, Labels.ID).orElse("")));
+                counts.computeIfAbsent(jobName.get(), name -> new EnumMap<>(ExecutionStatus.class))
+                        .merge(status, 1, Integer::sum);
+            }
+        }
+        return counts;
     }
 
     /** The job names of the unfinished executions that depend on a Deployment or StatefulSet of that name. */

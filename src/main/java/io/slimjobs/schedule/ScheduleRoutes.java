@@ -27,15 +27,27 @@ public class ScheduleRoutes extends RouteBuilder {
                     .split(body()).parallelProcessing()
                         .to(Endpoints.SCHEDULE_FIRE);
 
-        // the outcome of each fire is recorded, success or refusal, so no error escapes to the tick
+        // the outcome of each fire is recorded, success or refusal, so no error escapes to the tick; an occurrence
+        // fired late (caught up) or refused for good is a miss
         from(Endpoints.SCHEDULE_FIRE).routeId("schedule-fire")
                 .setProperty(ScheduleTicker.FIRE_PROPERTY, body())
                 .bean("scheduleTicker", "request")
                 .doTry()
                     .to(Endpoints.TRIGGER)
                     .bean("scheduleTicker", "fired")
+                    .toD(scheduleCounter("fires"))
+                    .filter(simple("${exchangeProperty." + ScheduleTicker.FIRE_PROPERTY + ".catchUp()}"))
+                        .toD(scheduleCounter("misses"))
+                    .endDoTry()
                 .doCatch(Exception.class)
-                    .bean("scheduleTicker", "failed")
+                    .filter(method("scheduleTicker", "failed"))
+                        .toD(scheduleCounter("misses"))
+                    .end()
                 .end();
+    }
+
+    private static String scheduleCounter(String name) {
+        return "micrometer:counter:slimjobs.schedule." + name + "?tags.job_name=${exchangeProperty."
+                + ScheduleTicker.FIRE_PROPERTY + ".schedule().jobName()}";
     }
 }

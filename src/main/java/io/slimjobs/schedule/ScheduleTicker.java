@@ -201,9 +201,11 @@ public final class ScheduleTicker {
      * A fire refused for good (the guard rails refuse what the definition now allows) is recorded as this
      * occurrence's and not tried again; any other failure (the API server unreachable, a 5xx) is tried again at the
      * next tick, with the same idempotency key.
+     *
+     * @return whether the occurrence was given up
      */
-    public void failed(@ExchangeProperty(FIRE_PROPERTY) Fire fire,
-                       @ExchangeProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) Exception caught) {
+    public boolean failed(@ExchangeProperty(FIRE_PROPERTY) Fire fire,
+                          @ExchangeProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) Exception caught) {
         Schedule schedule = fire.schedule();
         SlimJobsException refused = ObjectHelper.getException(SlimJobsException.class, caught);
         KubernetesClientException kubernetes = ObjectHelper.getException(KubernetesClientException.class, caught);
@@ -212,11 +214,12 @@ public final class ScheduleTicker {
         if (!permanent) {
             LOG.warn("Schedule {} of job {} could not fire for {}; tried again at the next tick: {}", schedule.id(),
                     schedule.jobName(), fire.occurrence(), reason);
-            return;
+            return false;
         }
         LOG.error("Schedule {} of job {} was refused for {}, recorded as failed and not tried again for it: {}",
                 schedule.id(), schedule.jobName(), fire.occurrence(), reason);
         record(fire, base(fire).failed(fire.occurrence(), reason, clock.instant()));
+        return true;
     }
 
     private RunRecord base(Fire fire) {

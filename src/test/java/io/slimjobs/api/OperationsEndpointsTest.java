@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.slimjobs.HttpCaller.Answer;
 import io.slimjobs.Json;
+import io.slimjobs.MetricSamples;
 import io.slimjobs.SlimJobsTestSupport;
 import org.junit.jupiter.api.Test;
 
@@ -85,16 +86,6 @@ class OperationsEndpointsTest extends SlimJobsTestSupport {
         }
     }
 
-    /** The value of the one sample of a Prometheus metric whose labels include all of {@code labels}. */
-    private Optional<Double> sample(String metrics, String name, String... labels) {
-        List<String> lines = metrics.lines()
-                .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
-                .filter(line -> List.of(labels).stream().allMatch(line::contains))
-                .toList();
-        assertTrue(lines.size() <= 1, () -> "several samples match: " + lines);
-        return lines.stream().findFirst().map(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
-    }
-
     @Test
     void should_answer_health_with_status_up() {
         Answer answer = get("/health");
@@ -119,7 +110,10 @@ class OperationsEndpointsTest extends SlimJobsTestSupport {
     void should_say_in_ready_and_metrics_that_the_only_replica_leads() {
         awaitUntil("leading", () -> get("/ready").json().path("Leader").asBoolean());
 
-        assertEquals(Optional.of(1.0), sample(get("/metrics").body(), "slimjobs_leader"));
+        MetricSamples metrics = metrics();
+        assertEquals(Optional.of(1.0), metrics.value("slimjobs_leader"));
+        assertEquals(1, metrics.count("slimjobs_leadership_changes_total", "transition", "acquired"));
+        assertEquals(0, metrics.count("slimjobs_leadership_changes_total", "transition", "lost"));
     }
 
     @Test
@@ -133,12 +127,18 @@ class OperationsEndpointsTest extends SlimJobsTestSupport {
         assertEquals(200, answer.status(), answer::toString);
         assertNotNull(answer.contentType());
         assertTrue(answer.contentType().startsWith("text/plain"), answer.contentType());
-        String metrics = answer.body();
-        assertTrue(metrics.contains("# TYPE slimjobs_triggers_total counter"), metrics);
-        String fibonacci = "job=\"fibonacci\"";
-        assertEquals(Optional.of(1.0), sample(metrics, "slimjobs_triggers_total", fibonacci, "outcome=\"accepted\""));
-        assertEquals(Optional.of(2.0), sample(metrics, "slimjobs_triggers_total", fibonacci, "outcome=\"rejected\""));
-        assertEquals(Optional.empty(), sample(metrics, "slimjobs_triggers_total", "job=\"nightly\""));
+        String text = answer.body();
+        assertTrue(text.contains("# TYPE slimjobs_triggers_total counter"), text);
+        MetricSamples metrics = MetricSamples.parse(text);
+        assertEquals(Optional.of(1.0), metrics.value("slimjobs_triggers_total", "job_name", "fibonacci", "door", "http",
+                "outcome", "accepted"));
+        assertEquals(Optional.of(2.0), metrics.value("slimjobs_triggers_total", "job_name", "fibonacci", "door", "http",
+                "outcome", "rejected"));
+        assertEquals(Optional.empty(), metrics.value("slimjobs_triggers_total", "job_name", "nightly"));
+        // Prometheus' own `job` label names the scrape target: SlimJobs' job name must not take it
+        Set<String> labels = metrics.labelNames("slimjobs_triggers_total");
+        assertTrue(labels.containsAll(Set.of("door", "job_name", "outcome")) && !labels.contains("job"),
+                labels::toString);
         assertEquals(1, jobs().size());
     }
 
@@ -146,10 +146,10 @@ class OperationsEndpointsTest extends SlimJobsTestSupport {
     void should_serve_camel_route_metrics_of_the_trigger_route_from_the_same_registry() {
         trigger("fibonacci", "");
 
-        String metrics = get("/metrics").body();
+        MetricSamples metrics = metrics();
 
-        assertEquals(Optional.of(1.0), sample(metrics, "camel_exchanges_total", "routeId=\"trigger\""), metrics);
-        assertTrue(metrics.contains("slimjobs_triggers_total{"), metrics);
+        assertEquals(Optional.of(1.0), metrics.value("camel_exchanges_total", "routeId", "trigger"));
+        assertEquals(Optional.of(1.0), metrics.value("slimjobs_triggers_total", "job_name", "fibonacci"));
     }
 
     @Test

@@ -149,6 +149,13 @@ class CompletionCallbackTest extends SlimJobsTestSupport {
             assertArrayEquals(posts.get(0).body(), post.body(), "every attempt sends the same event");
             assertEquals(posts.get(0).headers().get("x-slimjobs-signature"), post.headers().get("x-slimjobs-signature"));
         }
+        awaitUntil("counted", () -> deliveries("delivered") == 1);
+        assertEquals(2, deliveries("retried"));
+        assertEquals(0, deliveries("failed"));
+    }
+
+    private double deliveries(String outcome) {
+        return metrics().count("slimjobs_callback_deliveries_total", "outcome", outcome);
     }
 
     @Test
@@ -162,6 +169,9 @@ class CompletionCallbackTest extends SlimJobsTestSupport {
         assertEquals(3, receiver.receivedFor(id).size(), "slimjobs.callbacks.max-attempts attempts in all");
         assertTrue(logLines("could not be posted to " + receiver.url("/down")).stream()
                 .anyMatch(line -> line.contains("WARN") && line.contains(id)), () -> log.lines().toString());
+        awaitUntil("counted", () -> deliveries("failed") == 1);
+        assertEquals(2, deliveries("retried"));
+        assertEquals(0, deliveries("delivered"));
     }
 
     @Test

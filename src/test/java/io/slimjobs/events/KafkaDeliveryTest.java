@@ -1,6 +1,6 @@
 package io.slimjobs.events;
 
-import static io.slimjobs.events.KafkaTriggerTest.record;
+import static io.slimjobs.KafkaBroker.record;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.slimjobs.events;
 
+import static io.slimjobs.KafkaBroker.record;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,10 +14,10 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.slimjobs.Endpoints;
 import io.slimjobs.Json;
 import io.slimjobs.KafkaBroker;
+import io.slimjobs.MetricSamples;
 import io.slimjobs.SlimJobsTestSupport;
 import io.slimjobs.kube.Labels;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -65,6 +66,8 @@ class KafkaTriggerTest extends SlimJobsTestSupport {
         assertEquals(List.of("42"), job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs());
         assertEquals("kafka " + topic("triggers") + "/0/" + offset,
                 job.getMetadata().getAnnotations().get(Labels.IDEMPOTENCY_KEY));
+        awaitUntil("counted", () -> metrics().count("slimjobs_kafka_records_total", "topic", topic("triggers"),
+                "outcome", "processed") == 1);
     }
 
     @Test
@@ -128,6 +131,11 @@ class KafkaTriggerTest extends SlimJobsTestSupport {
         assertEquals(List.of("after"), after.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs());
         assertEquals(1, jobs().size());
         awaitUntil("every record committed", () -> BROKER.committed(namespace, topic("triggers")) == 6);
+        MetricSamples metrics = metrics();
+        assertEquals(5, metrics.count("slimjobs_kafka_records_total", "topic", topic("triggers"), "outcome",
+                "dead_lettered"));
+        assertEquals(1, metrics.count("slimjobs_kafka_records_total", "topic", topic("triggers"), "outcome",
+                "processed"));
     }
 
     @Test
@@ -199,11 +207,5 @@ class KafkaTriggerTest extends SlimJobsTestSupport {
     private static String header(ConsumerRecord<String, byte[]> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
-
-    static ProducerRecord<String, byte[]> record(String topic, String key, String value, Map<String, String> headers) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value.getBytes(StandardCharsets.UTF_8));
-        headers.forEach((name, text) -> record.headers().add(name, text.getBytes(StandardCharsets.UTF_8)));
-        return record;
     }
 }

@@ -9,12 +9,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.slimjobs.MetricSamples;
 import io.slimjobs.demo.EmbeddedCluster;
+import io.slimjobs.observe.LeadershipMetrics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,6 +45,18 @@ class LeaseLeadershipTest {
     private static LeaseLeadership replica(KubernetesClient client, String identity) {
         return new LeaseLeadership(client, NAMESPACE, "slimjobs-leader", identity, LEASE, Duration.ofMillis(1000),
                 Duration.ofMillis(100));
+    }
+
+    /** The leadership metrics of a replica, told by its cluster view as SlimJobs wires them. */
+    private static PrometheusMeterRegistry metricsOf(LeaseLeadership replica) throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        replica.getView("metrics").addEventListener(new LeadershipMetrics(registry, replica::leads));
+        return registry;
+    }
+
+    private static double changes(PrometheusMeterRegistry registry, String transition) {
+        return MetricSamples.parse(registry.scrape()).count("slimjobs_leadership_changes_total", "transition",
+                transition);
     }
 
     private String holder() {
@@ -72,6 +89,8 @@ class LeaseLeadershipTest {
         LeaseLeadership first = new LeaseLeadership(cluster.client(), NAMESPACE, "slimjobs-leader", "replica-a",
                 Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofMillis(100));
         LeaseLeadership second = replica(cluster.client(), "replica-b");
+        PrometheusMeterRegistry firstMetrics = metricsOf(first);
+        PrometheusMeterRegistry secondMetrics = metricsOf(second);
         first.start();
         awaitUntil("the first replica leads", first::leads);
         second.start();
@@ -80,6 +99,11 @@ class LeaseLeadershipTest {
             assertFalse(first.leads());
             // fabric8 gives the Lease up by shortening it to 1 s; the second replica would otherwise wait 30 s
             awaitUntil("the second replica leads", second::leads);
+            assertEquals(1, changes(firstMetrics, "acquired"));
+            assertEquals(1, changes(firstMetrics, "lost"));
+            assertEquals(1, changes(secondMetrics, "acquired"));
+            assertEquals(0, changes(secondMetrics, "lost"), "another replica taking the lead is not a loss");
+            assertEquals(Optional.of(1.0), MetricSamples.parse(secondMetrics.scrape()).value("slimjobs_leader"));
         } finally {
             second.stop();
         }

@@ -14,6 +14,7 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.slimjobs.LogCapture;
+import io.slimjobs.MetricSamples;
 import io.slimjobs.config.Definitions;
 import io.slimjobs.config.JobsConfigurationLoader;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,6 +61,9 @@ class ScheduleFiringTest extends ScheduleTestSupport {
         clock.advance(Duration.ofSeconds(30));
         tick();
         assertEquals(2, jobs().size(), "an occurrence fires once");
+        MetricSamples metrics = metrics();
+        assertEquals(2, metrics.count("slimjobs_schedule_fires_total", "job_name", "report"));
+        assertEquals(0, metrics.count("slimjobs_schedule_misses_total", "job_name", "report"), "fired on time");
     }
 
     @Test
@@ -101,6 +105,9 @@ class ScheduleFiringTest extends ScheduleTestSupport {
         assertTrue(listed.get("LastExecutionError").asText().contains("Image"), listed::toString);
         assertNull(listed.get("LastExecutionId"));
         assertTrue(runRecords().get(id).get("Error").asText().contains("registry.local/report:2"));
+        assertEquals(1, metrics().count("slimjobs_schedule_misses_total", "job_name", "report"),
+                "an occurrence refused for good is missed");
+        assertEquals(0, metrics().count("slimjobs_schedule_fires_total", "job_name", "report"));
 
         // only that occurrence was given up: allowed again, the next one fires
         definitions.replace(JobsConfigurationLoader.parse(new JobsConfigurationLoader.Source("test", CONFIGURED)));
@@ -133,6 +140,10 @@ class ScheduleFiringTest extends ScheduleTestSupport {
             assertFalse(log.lines().stream().anyMatch(line -> line.contains(later) && line.contains("catches up")));
         }
         assertEquals(Set.of(key(configuredId(), missed), key(hourly, missed)), firedJobs().keySet());
+        MetricSamples metrics = metrics();
+        assertEquals(2, metrics.count("slimjobs_schedule_fires_total", "job_name", "report"));
+        assertEquals(2, metrics.count("slimjobs_schedule_misses_total", "job_name", "report"),
+                "each catch-up is a miss: its occurrence fired late");
     }
 
     @Test
