@@ -12,6 +12,7 @@ import java.util.UUID;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.slimjobs.HttpCaller;
 import io.slimjobs.HttpCaller.Answer;
@@ -74,12 +75,22 @@ class CallbackRestartTest extends SlimJobsTestSupport {
                 .build();
         kube().batch().v1().jobs().inNamespace(namespace).resource(job).create();
         String now = Instant.now().toString();
-        kube().batch().v1().jobs().inNamespace(namespace).withName(job.getMetadata().getName())
-                .editStatus(latest -> new JobBuilder(latest).withNewStatus()
-                        .withStartTime(now).withCompletionTime(now).withSucceeded(1)
-                        .withConditions(new JobConditionBuilder().withType("Complete").withStatus("True")
-                                .withLastTransitionTime(now).build())
-                        .endStatus().build());
+        // the kubelet may write the Job's status between the read and the write of an edit: read again and retry
+        for (int attempt = 1; ; attempt++) {
+            try {
+                kube().batch().v1().jobs().inNamespace(namespace).withName(job.getMetadata().getName())
+                        .editStatus(latest -> new JobBuilder(latest).withNewStatus()
+                                .withStartTime(now).withCompletionTime(now).withSucceeded(1)
+                                .withConditions(new JobConditionBuilder().withType("Complete").withStatus("True")
+                                        .withLastTransitionTime(now).build())
+                                .endStatus().build());
+                break;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 10) {
+                    throw e;
+                }
+            }
+        }
         return job.getMetadata().getLabels().get(Labels.ID);
     }
 
