@@ -5,13 +5,15 @@
 const REFRESH_MILLIS = 2000;
 const ACTIVE = new Set(['Pending', 'Running', 'ImagePullBackOff']);
 const FINISHED = new Set(['Succeeded', 'Failed']);
+/** Finished executions listed per job, newest first; the counts include every one. */
+const RECENT_FINISHED = 20;
 
 /** Job name -> its section. */
 const sections = new Map();
 /** Execution Id -> EndTimestamp, read once per finished execution: a finished one never changes. */
 const endTimes = new Map();
-/** Execution Ids deleted from this page, hidden until the listing no longer has them. */
-const deleted = new Set();
+/** Execution Id -> job name, for executions deleted from this page: hidden until the listing no longer has them. */
+const deleted = new Map();
 
 let timer = null;
 let refreshing = false;
@@ -119,9 +121,14 @@ async function showJob(definition) {
   showSchedules(section, definition.Schedules ?? []);
   const jobError = section.querySelector('.job-error');
   try {
-    const executions = (await api('GET', path('job', name))).filter(execution => !deleted.has(execution.Id));
-    await readEndTimes(name, executions);
-    showExecutions(section, name, executions);
+    const listed = await api('GET', path('job', name));
+    forgetDeleted(name, listed);
+    const executions = listed.filter(execution => !deleted.has(execution.Id));
+    // finished ones sort last
+    const firstFinished = executions.sort(order).findIndex(execution => FINISHED.has(execution.Status));
+    const shown = firstFinished < 0 ? executions : executions.slice(0, firstFinished + RECENT_FINISHED);
+    await readEndTimes(name, shown);
+    showExecutions(section, name, shown);
     showCounts(section, executions);
     jobError.hidden = true;
   } catch (e) {
@@ -130,6 +137,14 @@ async function showJob(definition) {
     }
     jobError.textContent = `Its executions could not be read: ${e}`;
     jobError.hidden = false;
+  }
+}
+
+function forgetDeleted(name, listed) {
+  for (const [id, job] of deleted) {
+    if (job === name && !listed.some(execution => execution.Id === id)) {
+      deleted.delete(id);
+    }
   }
 }
 
@@ -232,6 +247,7 @@ function order(a, b) {
     || (rank(a) === 1 ? a.PositionInQueue - b.PositionInQueue : b.InQueueTimestamp - a.InQueueTimestamp);
 }
 
+/** Shows the executions in the order given, keeping the row of each one seen before. */
 function showExecutions(section, name, executions) {
   const body = section.querySelector('table.executions tbody');
   if (executions.length === 0) {
@@ -240,7 +256,7 @@ function showExecutions(section, name, executions) {
   }
   const rows = new Map([...body.rows].filter(row => row.dataset.id).map(row => [row.dataset.id, row]));
   const listed = new Set();
-  executions.sort(order).forEach((execution, index) => {
+  executions.forEach((execution, index) => {
     listed.add(execution.Id);
     const row = rows.get(execution.Id) ?? executionRow(name, execution.Id);
     fillExecution(row, execution);
@@ -252,7 +268,6 @@ function showExecutions(section, name, executions) {
     if (!listed.has(row.dataset.id)) {
       row.remove();
       endTimes.delete(row.dataset.id);
-      deleted.delete(row.dataset.id);
     }
   }
 }
@@ -389,7 +404,7 @@ async function confirmDelete(name, id) {
   const result = section?.querySelector('.delete-result');
   try {
     await api('DELETE', path('job', name, id));
-    deleted.add(id);
+    deleted.set(id, name);
     section?.querySelector(`tr[data-id="${CSS.escape(id)}"]`)?.remove();
     showResult(result, `Execution ${id} deleted.`, 'deleted');
     refresh();
