@@ -22,6 +22,10 @@ public final class Endpoints {
     public static final String API_READY = "direct:api-ready";
     public static final String API_METRICS = "direct:api-metrics";
     public static final String API_OPENAPI = "direct:api-openapi";
+    /** The dashboard page served at `/`. */
+    public static final String DASHBOARD_PAGE = "direct:dashboard-page";
+    /** A file the dashboard page loads (script, style sheet), header `file` naming it. */
+    public static final String DASHBOARD_FILE = "direct:dashboard-file";
     /** One tick of the schedules: on the leader, fires every occurrence due. */
     public static final String SCHEDULE_TICK = "direct:schedule-tick";
     /** Fires one occurrence of a schedule (a `Fire`) through the trigger pipeline and records the outcome. */

@@ -22,7 +22,12 @@ public final class HttpCaller {
     private static final int TIMEOUT_MILLIS = 15_000;
 
     /** One HTTP answer. */
-    public record Answer(int status, String contentType, String allow, String body) {
+    public record Answer(int status, String contentType, String allow, String body, Map<String, String> headers) {
+
+        /** A response header by its name, in any case; null when absent. */
+        public String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
 
         public JsonNode json() {
             try {
@@ -93,7 +98,8 @@ public final class HttpCaller {
             body = dechunk(body);
         }
         return new Answer(Integer.parseInt(lines[0].split(" ")[1]), headers.get("content-type"),
-                headers.get("allow"), new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
+                headers.get("allow"), new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8),
+                headers);
     }
 
     private static String dechunk(String chunked) {

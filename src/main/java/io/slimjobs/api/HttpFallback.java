@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import io.slimjobs.Json;
 import io.slimjobs.error.InvalidRequestException;
 import io.slimjobs.error.MethodNotAllowedException;
+import io.slimjobs.error.NotAcceptableException;
 import io.slimjobs.error.NotFoundException;
 import io.slimjobs.error.PayloadTooLargeException;
 import io.slimjobs.error.SlimJobsException;
@@ -28,9 +29,9 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 
 /**
  * Gives the answers no route produces the same JSON error body as every other: 400 for a malformed
- * percent-escape, 404 for an unknown path, 405 (with `Allow`) for a known path and another verb, 413 for a
- * body over the size limit, 415 for a charset Java cannot decode; and reads form bodies as the JSON
- * `curl -d` sends.
+ * percent-escape, 404 for an unknown path, 405 (with `Allow`) for a known path and another verb, 406 for a known
+ * path and verb whose media type the request's `Accept` excludes, 413 for a body over the size limit, 415 for a
+ * charset Java cannot decode; and reads form bodies as the JSON `curl -d` sends.
  */
 public final class HttpFallback {
 
@@ -130,21 +131,31 @@ public final class HttpFallback {
         String path = context.normalizedPath();
         // The endpoints, not PlatformHttpComponent.getHttpEndpoints(): that set keeps one model per path, so
         // `/job/{name}` would list POST but not GET.
-        List<String> allowed = camelContext.getEndpoints().stream()
+        List<PlatformHttpEndpoint> onPath = camelContext.getEndpoints().stream()
                 .filter(PlatformHttpEndpoint.class::isInstance)
                 .map(PlatformHttpEndpoint.class::cast)
                 .filter(endpoint -> template(endpoint.getPath()).matcher(path).matches())
+                .toList();
+        List<String> allowed = onPath.stream()
                 .map(PlatformHttpEndpoint::getHttpMethodRestrict)
                 .filter(verbs -> verbs != null)
                 .flatMap(verbs -> Arrays.stream(verbs.split(",")))
                 .distinct()
                 .toList();
+        String method = context.request().method().name();
         if (allowed.isEmpty()) {
             answer(context, new NotFoundException("no such path: " + path));
+        } else if (allowed.contains(method)) {
+            // the verb is served here, so what did not match is a route's `produces` against the request's Accept
+            String produced = onPath.stream().map(PlatformHttpEndpoint::getProduces).filter(Objects::nonNull)
+                    .distinct().collect(Collectors.joining(","));
+            answer(context, new NotAcceptableException(method + " " + path + " answers " + produced
+                    + ", which the request's Accept '" + context.request().getHeader(HttpHeaders.ACCEPT)
+                    + "' does not allow"));
         } else {
             context.response().putHeader(HttpHeaders.ALLOW, String.join(", ", allowed));
             answer(context, new MethodNotAllowedException(
-                    context.request().method() + " is not allowed on " + path + "; use " + String.join(", ", allowed)));
+                    method + " is not allowed on " + path + "; use " + String.join(", ", allowed)));
         }
     }
 
