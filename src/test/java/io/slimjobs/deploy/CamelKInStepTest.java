@@ -3,8 +3,6 @@ package io.slimjobs.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -97,7 +95,7 @@ class CamelKInStepTest {
                     "the Deployment sets " + variable);
             assertTrue(!integrationEnv().containsKey(variable), "the Integration sets " + variable);
         }
-        assertTrue(Files.readString(Path.of("pom.xml")).contains("<jvmFlag>-XX:MaxRAMPercentage=75</jvmFlag>"),
+        assertTrue(ImageProfileTest.jvmFlags().contains("-XX:MaxRAMPercentage=75"),
                 "the image sizes the heap by the memory limit");
     }
 }
