@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.slimjobs.HttpCaller.Answer;
 import io.slimjobs.config.Definitions;
 import io.slimjobs.config.JobOverrides;
@@ -384,6 +385,23 @@ public abstract class SlimJobsTestSupport extends CamelMainTestSupport {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError(e);
+            }
+        }
+    }
+
+    /**
+     * Runs a read-modify-write of the test's own again when the API server answers 409: a controller (the simulated
+     * kubelet, a Lease renewal) wrote the object between the read and the write.
+     */
+    public static void retryingConflicts(Runnable write) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                write.run();
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 10) {
+                    throw e;
+                }
             }
         }
     }

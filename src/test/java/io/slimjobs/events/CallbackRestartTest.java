@@ -12,7 +12,6 @@ import java.util.UUID;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.slimjobs.HttpCaller;
 import io.slimjobs.HttpCaller.Answer;
@@ -75,22 +74,12 @@ class CallbackRestartTest extends SlimJobsTestSupport {
                 .build();
         kube().batch().v1().jobs().inNamespace(namespace).resource(job).create();
         String now = Instant.now().toString();
-        // the kubelet may write the Job's status between the read and the write of an edit: read again and retry
-        for (int attempt = 1; ; attempt++) {
-            try {
-                kube().batch().v1().jobs().inNamespace(namespace).withName(job.getMetadata().getName())
-                        .editStatus(latest -> new JobBuilder(latest).withNewStatus()
-                                .withStartTime(now).withCompletionTime(now).withSucceeded(1)
-                                .withConditions(new JobConditionBuilder().withType("Complete").withStatus("True")
-                                        .withLastTransitionTime(now).build())
-                                .endStatus().build());
-                break;
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409 || attempt == 10) {
-                    throw e;
-                }
-            }
-        }
+        retryingConflicts(() -> kube().batch().v1().jobs().inNamespace(namespace).withName(job.getMetadata().getName())
+                .editStatus(latest -> new JobBuilder(latest).withNewStatus()
+                        .withStartTime(now).withCompletionTime(now).withSucceeded(1)
+                        .withConditions(new JobConditionBuilder().withType("Complete").withStatus("True")
+                                .withLastTransitionTime(now).build())
+                        .endStatus().build()));
         return job.getMetadata().getLabels().get(Labels.ID);
     }
 
@@ -149,9 +138,9 @@ class CallbackRestartTest extends SlimJobsTestSupport {
         awaitUntil("two failed attempts", () -> receiver.receivedFor(id).size() >= 2);
 
         // another replica holds the Lease now, for an hour
-        kube().leases().inNamespace(namespace).withName(LEASE).edit(lease -> new LeaseBuilder(lease).editSpec()
-                .withHolderIdentity("another-replica").withLeaseDurationSeconds(3600)
-                .withRenewTime(ZonedDateTime.now()).endSpec().build());
+        retryingConflicts(() -> kube().leases().inNamespace(namespace).withName(LEASE).edit(lease ->
+                new LeaseBuilder(lease).editSpec().withHolderIdentity("another-replica").withLeaseDurationSeconds(3600)
+                        .withRenewTime(ZonedDateTime.now()).endSpec().build()));
         awaitUntil("retries stopped", () -> !logLines("no longer leads, so it stops posting to "
                 + receiver.url("/lost")).isEmpty());
         int attempts = receiver.receivedFor(id).size();
