@@ -1,5 +1,8 @@
 package io.slimjobs.api;
 
+import static io.slimjobs.api.RestAnswers.answer;
+import static io.slimjobs.api.RestAnswers.refusal;
+
 import java.util.List;
 import java.util.Map;
 
@@ -15,9 +18,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.jackson.JacksonDataFormat;
 import org.apache.camel.model.RouteDefinition;
-import org.apache.camel.model.rest.ResponseMessageDefinition;
 import org.apache.camel.model.rest.RestDefinition;
 import org.apache.camel.model.rest.RestParamType;
+
 
 /** The SlimFaas-compatible HTTP API: the REST DSL declares verbs and paths; each `direct:` route does one call. */
 public class ApiRoutes extends RouteBuilder {
@@ -217,20 +220,10 @@ public class ApiRoutes extends RouteBuilder {
                 .description("the execution's Id, as the trigger answered it").endParam();
     }
 
-    /** A success answer of the verb declared last, with the JSON type of its body (none: no JSON body). */
-    private static void answer(RestDefinition rest, int status, String meaning, Class<?> body) {
-        ResponseMessageDefinition response = rest.responseMessage().code(status).message(meaning);
-        if (body != null) {
-            response.responseModel(body);
-        }
-        response.endResponseMessage();
-    }
-
     /** The error answers the verb declared last may give, each with the `{"error","message"}` body. */
     private static void refusals(RestDefinition rest, int... statuses) {
         for (int status : statuses) {
-            rest.responseMessage().code(status).message(REFUSALS.get(status)).responseModel(ApiError.class)
-                    .endResponseMessage();
+            refusal(rest, status, REFUSALS.get(status));
         }
     }
 

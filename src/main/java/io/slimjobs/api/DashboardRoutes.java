@@ -1,7 +1,11 @@
 package io.slimjobs.api;
 
+import static io.slimjobs.api.RestAnswers.answer;
+import static io.slimjobs.api.RestAnswers.refusal;
+
 import io.slimjobs.Endpoints;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.rest.RestDefinition;
 import org.apache.camel.model.rest.RestParamType;
 
 /**
@@ -12,21 +16,22 @@ public class DashboardRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        rest()
-                .get("/")
-                    .description("The live dashboard: every job the caller may see, with its queue, executions, "
-                            + "counts and schedules, refreshed every 2 seconds; triggers and deletes executions")
-                    .produces("text/html")
-                    .responseMessage(200, "the dashboard page")
-                    .to(Endpoints.DASHBOARD_PAGE)
-                .get("/dashboard/{file}")
-                    .description("A file the dashboard page loads: its script or its style sheet")
-                    .produces("text/javascript,text/css")
-                    .param().name(DashboardFiles.FILE).type(RestParamType.path)
-                        .description("dashboard.js or dashboard.css").endParam()
-                    .responseMessage(200, "the file")
-                    .responseMessage(404, "the dashboard has no such file")
-                    .to(Endpoints.DASHBOARD_FILE);
+        RestDefinition dashboard = rest().description("The live dashboard");
+        dashboard.get("/").id("dashboard").description("The live dashboard: every job the caller may see, with its"
+                        + " queue, executions, counts and schedules, refreshed every 2 seconds; triggers and deletes"
+                        + " executions")
+                .produces("text/html");
+        answer(dashboard, 200, "the dashboard page", null);
+        dashboard.to(Endpoints.DASHBOARD_PAGE);
+
+        dashboard.get("/dashboard/{file}").id("dashboard-file").description("A file the dashboard page loads: its"
+                        + " script or its style sheet")
+                .produces("text/javascript,text/css")
+                .param().name(DashboardFiles.FILE).type(RestParamType.path).dataType("string")
+                    .description("dashboard.js or dashboard.css").endParam();
+        answer(dashboard, 200, "the file", null);
+        refusal(dashboard, 404, "not_found: the dashboard has no such file");
+        dashboard.to(Endpoints.DASHBOARD_FILE);
 
         from(Endpoints.DASHBOARD_PAGE).routeId("dashboard-page").routeConfigurationId(ApiErrorHandling.ID)
                 .bean(DashboardFiles.class, "page");
