@@ -21,7 +21,8 @@ import org.apache.camel.openapi.RestOpenApiSupport;
 /**
  * The OpenAPI 3 description of the HTTP API, read by camel-openapi-java from the REST DSL declarations, so that it
  * lists what is served. Camel's own `apiContextPath` route is not used: it answers every path under its own, names
- * the server `http://0.0.0.0`, and leaves itself out of the document.
+ * the server `http://0.0.0.0`, and leaves itself out of the document. The route's bean is a singleton, so the
+ * document is read once.
  */
 public final class OpenApiDocument {
 
@@ -30,7 +31,19 @@ public final class OpenApiDocument {
             + " and a refused request creates nothing. Timestamps are epoch milliseconds.";
     private static final String ERROR_SCHEMA = "#/components/schemas/" + ApiError.class.getSimpleName();
 
+    /** The document, once written: the REST declarations do not change after startup. */
+    private volatile String rendered;
+
     public String render(CamelContext context) throws Exception {
+        String document = rendered;
+        if (document == null) {
+            document = read(context);
+            rendered = document;
+        }
+        return document;
+    }
+
+    private static String read(CamelContext context) throws Exception {
         BeanConfig config = new BeanConfig();
         new RestOpenApiSupport().initOpenApi(config, Map.of(
                 "api.title", "SlimJobs",
