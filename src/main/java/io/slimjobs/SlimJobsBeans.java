@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -54,6 +55,8 @@ import io.slimjobs.schedule.ScheduleStore;
 import io.slimjobs.schedule.ScheduleTicker;
 import io.slimjobs.schedule.ScheduleViews;
 import io.slimjobs.security.CallerTrust;
+import io.slimjobs.trigger.AbandonedJobs;
+import io.slimjobs.trigger.TriggerDeadline;
 import io.slimjobs.trigger.TriggerSteps;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -86,6 +89,10 @@ public class SlimJobsBeans implements CamelConfiguration {
     private String masterUrl;
     @PropertyInject("slimjobs.kubernetes.request-retries")
     private int requestRetries;
+    @PropertyInject("slimjobs.trigger.timeout")
+    private long triggerTimeoutMillis;
+    @PropertyInject("slimjobs.trigger.clock-skew")
+    private long clockSkewMillis;
     @PropertyInject("slimjobs.embedded-cluster")
     private boolean embeddedClusterAllowed;
     @PropertyInject("slimjobs.embedded.run-duration")
@@ -257,10 +264,18 @@ public class SlimJobsBeans implements CamelConfiguration {
         registry.bind("definitions", definitions);
         registry.bind("leadership", leadership);
         registry.bind("dispatcher", dispatcher);
-        InputSecrets inputSecrets = new InputSecrets(cluster.client(), ns, jobs, Clock.systemUTC());
+        Duration triggerTimeout = Duration.ofMillis(triggerTimeoutMillis);
+        KubernetesClient triggerWrites = cluster.withRequestTimeout(triggerTimeout);
+        AbandonedJobs abandonedJobs = new AbandonedJobs(cluster.client(), ns, jobs, Clock.systemUTC(),
+                Duration.ofMillis(clockSkewMillis));
+        registry.bind(AbandonedJobs.BEAN, abandonedJobs);
+        InputSecrets inputSecrets = new InputSecrets(triggerWrites, ns, jobs, Clock.systemUTC());
         registry.bind("inputSecrets", inputSecrets);
+        TriggerDeadline deadline = new TriggerDeadline(triggerTimeout, Clock.systemUTC(),
+                context.getExecutorServiceManager().newCachedThreadPool(this, "TriggerWrites"));
         registry.bind("triggerSteps", new TriggerSteps(definitions, new JobFactory(ns, Clock.systemUTC()), jobs,
-                inputSecrets, ns, new CallbackUrls(callbackAllowedHosts), decisions));
+                inputSecrets, triggerWrites, ns, new CallbackUrls(callbackAllowedHosts), decisions, deadline,
+                abandonedJobs));
         registry.bind("jobsApi", new JobsApi(definitions, jobs, callerTrust, scheduleViews, cluster.client(), ns,
                 decisions, Clock.systemUTC()));
         registry.bind("schedulesApi", new SchedulesApi(definitions, schedules, scheduleStore, scheduleViews, clock));

@@ -20,7 +20,9 @@ import java.util.function.Predicate;
  * A TCP proxy between SlimJobs and the test API server that can make watches lag: once a connection has sent a
  * request with `watch=true`, every byte the server sends back on it is delayed, so informers see each change
  * late while lists and writes go through at once. It can also take the API server away ({@link #cut}) and bring it
- * back ({@link #restore}). Point `slimjobs.kubernetes.master-url` at {@link #url()}.
+ * back ({@link #restore}), or stall it ({@link #stall}): connections are accepted, but what clients send is held
+ * until {@link #resume}, then delivered, even for a client that has given up and closed its connection meanwhile (a
+ * request that reaches the API server late). Point `slimjobs.kubernetes.master-url` at {@link #url()}.
  */
 public final class ApiServerProxy implements AutoCloseable {
 
@@ -31,6 +33,8 @@ public final class ApiServerProxy implements AutoCloseable {
     private final Duration watchDelay;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean away;
+    /** Guarded by this proxy's monitor. */
+    private boolean stalled;
 
     public ApiServerProxy(String upstreamUrl, Duration watchDelay) {
         this.upstream = URI.create(upstreamUrl);
@@ -78,12 +82,47 @@ public final class ApiServerProxy implements AutoCloseable {
         private record Chunk(long dueNanos, byte[] bytes) {
         }
 
+        private final BlockingQueue<byte[]> sent = new LinkedBlockingQueue<>();
+        /** Tells the forwarder that the client closed the connection. */
+        private static final byte[] CLOSED = new byte[0];
+
         void toServer(Socket client, Socket server) {
-            pump(client, server, bytes -> {
-                // a request line split across two reads would be missed: fabric8 writes each head in one go
-                watching |= contains(bytes, WATCH);
-                return false;
-            });
+            daemon(() -> forwardWhenFlowing(server));
+            byte[] buffer = new byte[16 * 1024];
+            try {
+                InputStream in = client.getInputStream();
+                for (int read; (read = in.read(buffer)) >= 0; ) {
+                    byte[] bytes = Arrays.copyOf(buffer, read);
+                    // a request line split across two reads would be missed: fabric8 writes each head in one go
+                    watching |= contains(bytes, WATCH);
+                    sent.add(bytes);
+                }
+            } catch (IOException e) {
+                // either side closed
+            } finally {
+                sent.add(CLOSED);
+            }
+        }
+
+        /**
+         * Sends the client's bytes on while the proxy does not stall. Once the client has closed, a connection that
+         * held nothing closes; one that held a request stays open for the server to take and answer it.
+         */
+        private void forwardWhenFlowing(Socket server) {
+            boolean held = false;
+            try {
+                OutputStream out = server.getOutputStream();
+                for (byte[] bytes = sent.take(); bytes != CLOSED; bytes = sent.take()) {
+                    held |= awaitFlowing();
+                    out.write(bytes);
+                    out.flush();
+                }
+                if (!held) {
+                    close(server);
+                }
+            } catch (IOException | InterruptedException e) {
+                close(server);
+            }
         }
 
         void toClient(Socket server, Socket client) {
@@ -169,6 +208,26 @@ public final class ApiServerProxy implements AutoCloseable {
     /** The API server is back. */
     public void restore() {
         away = false;
+    }
+
+    /** The API server stalls: connections are accepted, requests are held and nothing is answered. */
+    public synchronized void stall() {
+        stalled = true;
+    }
+
+    /** The API server answers again, starting with the requests held meanwhile. */
+    public synchronized void resume() {
+        stalled = false;
+        notifyAll();
+    }
+
+    /** Waits while the proxy stalls; true if it did. */
+    private synchronized boolean awaitFlowing() throws InterruptedException {
+        boolean waited = stalled;
+        while (stalled) {
+            wait();
+        }
+        return waited;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.slimjobs.api;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.slimjobs.Endpoints;
+import io.slimjobs.error.ClusterUnavailableException;
 import io.slimjobs.error.SlimJobsException;
 import io.slimjobs.kube.KubernetesErrors;
 import io.slimjobs.trigger.TriggerSteps;
@@ -28,6 +29,9 @@ public class ApiErrorHandling extends RouteConfigurationBuilder {
                                 + TriggerSteps.REQUEST_PROPERTY + ".door().tag()}&tags.outcome=rejected")
                     .end()
                     .to(Endpoints.API_JSON_RESPONSE)
+                    .filter(header(Exchange.HTTP_RESPONSE_CODE).isEqualTo(503))
+                        .setHeader("Retry-After", constant(ClusterUnavailableException.RETRY_AFTER_SECONDS))
+                    .end()
                 .end()
                 .onException(Exception.class).handled(true)
                     .process(ApiErrorHandling::internalError)

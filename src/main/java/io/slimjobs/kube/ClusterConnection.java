@@ -1,10 +1,13 @@
 package io.slimjobs.kube;
 
+import java.time.Duration;
 import java.util.Map;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.RequestConfig;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.slimjobs.Version;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +66,16 @@ public final class ClusterConnection implements AutoCloseable {
                 : client.getNamespace() != null ? client.getNamespace() : "default";
         LOG.info("Working in namespace {} of the Kubernetes API at {}", effectiveNamespace, client.getMasterUrl());
         return new ClusterConnection(client, effectiveNamespace, client);
+    }
+
+    /**
+     * The same client with a request timeout of its own, for writes a caller waits for: no single request outlives
+     * the caller's deadline, while informers, watches and the Lease keep fabric8's longer timeout.
+     */
+    public KubernetesClient withRequestTimeout(Duration timeout) {
+        RequestConfig config = new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
+                .withRequestTimeout((int) timeout.toMillis()).build();
+        return client.newClient(config).adapt(KubernetesClient.class);
     }
 
     public KubernetesClient client() {

@@ -14,6 +14,11 @@ public final class Labels {
     public static final String ENQUEUED_AT = "slimjobs.io/enqueued-at";
     /** The idempotency key the execution was triggered with (a schedule's fire: `schedule:<id>@<occurrence ms>`). */
     public static final String IDEMPOTENCY_KEY = "slimjobs.io/idempotency-key";
+    /**
+     * The instant, on SlimJobs' clock, at which the trigger that made the Job stopped waiting for its create and
+     * answered 503 if it had to: a Job the API server created later must never run.
+     */
+    public static final String ANSWER_BY = "slimjobs.io/answer-by";
     /** Comma-separated Deployments or StatefulSets the execution waits for. */
     public static final String DEPENDS_ON = "slimjobs.io/depends-on";
 

@@ -1,5 +1,9 @@
 package io.slimjobs.queue;
 
+import static org.apache.camel.support.builder.PredicateBuilder.and;
+import static org.apache.camel.support.builder.PredicateBuilder.not;
+
+import io.slimjobs.trigger.AbandonedJobs;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -38,7 +42,8 @@ public class DispatcherRoutes extends RouteBuilder {
                 .throttle(constant("{{slimjobs.dispatcher.max-releases-per-second}}")).totalRequestsMode()
                         .timePeriodMillis(1000)
                 .choice()
-                    .when(method("leadership", "leads"))
+                    // a Job created after its trigger answered 503 is deleted instead, and takes no slot
+                    .when(and(method("leadership", "leads"), not(method(AbandonedJobs.BEAN, "discard"))))
                         .bean("dispatcher", "releaseNow")
                     .otherwise()
                         .setBody(constant(false))

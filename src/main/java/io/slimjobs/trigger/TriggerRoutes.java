@@ -1,8 +1,6 @@
 package io.slimjobs.trigger;
 
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.slimjobs.Endpoints;
-import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -17,19 +15,15 @@ public class TriggerRoutes extends RouteBuilder {
                 .errorHandler(noErrorHandler())
                 .bean("triggerSteps", "plan")
                 .bean("triggerSteps", "kubernetesJob")
-                .bean("triggerSteps", "createInput")
-                .doTry()
-                    .to("kubernetes-job:local?operation=createJob")
-                    .setProperty(TriggerSteps.CREATED_JOB_PROPERTY, body())
-                .doCatch(KubernetesClientException.class).onWhen(TriggerSteps::isRepeat)
-                    .log(LoggingLevel.DEBUG, "A request with the same idempotency key made the Job")
-                .doCatch(Exception.class)
-                    .bean("triggerSteps", "discardInput")
-                .end()
+                .bean("triggerSteps", "create")
                 .bean("triggerSteps", "ownInput")
                 .bean("triggerSteps", "accepted")
                 .toD("micrometer:counter:slimjobs.triggers?tags.job_name=${exchangeProperty."
                         + TriggerSteps.DEFINITION_PROPERTY + "}&tags.door=${exchangeProperty."
                         + TriggerSteps.REQUEST_PROPERTY + ".door().tag()}&tags.outcome=accepted");
+
+        // every replica deletes the Jobs it gave up on as soon as its cache shows them
+        from("timer:abandoned-jobs?period=1000").routeId("abandoned-jobs")
+                .bean(AbandonedJobs.BEAN, "sweep");
     }
 }

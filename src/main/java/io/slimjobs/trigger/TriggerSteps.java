@@ -3,14 +3,19 @@ package io.slimjobs.trigger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.slimjobs.config.Definitions;
 import io.slimjobs.config.JobDefinition;
 import io.slimjobs.config.JobsConfiguration;
+import io.slimjobs.error.ClusterUnavailableException;
 import io.slimjobs.error.PayloadTooLargeException;
 import io.slimjobs.events.CloudEvents;
 import io.slimjobs.kube.InputSecrets;
@@ -24,8 +29,6 @@ import io.slimjobs.observe.ExecutionDecisions;
 import io.slimjobs.security.VisibilityGuard;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
-import org.apache.camel.component.kubernetes.KubernetesConstants;
-import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +44,10 @@ public final class TriggerSteps {
     private static final String EXECUTION_ID_PROPERTY = "slimjobsExecutionId";
     /** Exchange property holding the execution's input Secret; absent when it has no input files. */
     private static final String INPUT_SECRET_PROPERTY = "slimjobsInputSecret";
+    /** Exchange property holding the Job to create. */
+    private static final String JOB_PROPERTY = "slimjobsJob";
+    /** How often a keyed create is tried when it meets a Job given up on, replaced meanwhile by another request. */
+    private static final int MAX_CREATE_ATTEMPTS = 3;
     /** Exchange property holding the Job this request created; absent on a repeat. */
     static final String CREATED_JOB_PROPERTY = "slimjobsCreatedJob";
     /** The most bytes of input files (event and payload) one execution's Secret holds, below the API's limit. */
@@ -53,19 +60,29 @@ public final class TriggerSteps {
     private final JobFactory jobFactory;
     private final JobIndex jobs;
     private final InputSecrets inputSecrets;
+    private final KubernetesClient writes;
     private final String namespace;
     private final CallbackUrls callbackUrls;
     private final ExecutionDecisions decisions;
+    private final TriggerDeadline deadline;
+    private final AbandonedJobs abandoned;
 
+    /**
+     * @param writes the client the Job is created with, whose request timeout is the trigger deadline's
+     */
     public TriggerSteps(Definitions definitions, JobFactory jobFactory, JobIndex jobs, InputSecrets inputSecrets,
-                        String namespace, CallbackUrls callbackUrls, ExecutionDecisions decisions) {
+                        KubernetesClient writes, String namespace, CallbackUrls callbackUrls,
+                        ExecutionDecisions decisions, TriggerDeadline deadline, AbandonedJobs abandoned) {
         this.definitions = definitions;
         this.callbackUrls = callbackUrls;
         this.decisions = decisions;
         this.jobFactory = jobFactory;
         this.jobs = jobs;
         this.inputSecrets = inputSecrets;
+        this.writes = writes;
         this.namespace = namespace;
+        this.deadline = deadline;
+        this.abandoned = abandoned;
     }
 
     /**
@@ -92,8 +109,8 @@ public final class TriggerSteps {
     }
 
     /**
-     * The suspended Job, as the headers of the kubernetes-job `createJob` operation. With an idempotency key, the
-     * execution Id, and so the Job name, derive from the job name and the key: a repeat meets the Job made first.
+     * The suspended Job, carrying the instant its trigger answers by. With an idempotency key, the execution Id, and
+     * so the Job name, derive from the job name and the key: a repeat meets the Job made first.
      */
     public void kubernetesJob(ExecutionPlan plan, @ExchangeProperty(REQUEST_PROPERTY) TriggerRequest request,
                               Exchange exchange) {
@@ -102,32 +119,79 @@ public final class TriggerSteps {
                 : UUID.nameUUIDFromBytes((plan.jobName() + "\n" + key).getBytes(StandardCharsets.UTF_8)).toString();
         exchange.setProperty(EXECUTION_ID_PROPERTY, id);
         Job job = jobFactory.build(plan, id, key);
+        Map<String, String> annotations = new LinkedHashMap<>(job.getMetadata().getAnnotations());
+        annotations.put(Labels.ANSWER_BY, deadline.answerBy().toString());
+        job.getMetadata().setAnnotations(annotations);
+        exchange.setProperty(JOB_PROPERTY, job);
         if (plan.hasInput()) {
             exchange.setProperty(INPUT_SECRET_PROPERTY, jobFactory.inputSecret(job, plan));
         }
-        exchange.getMessage().setHeader(KubernetesConstants.KUBERNETES_NAMESPACE_NAME, namespace);
-        exchange.getMessage().setHeader(KubernetesConstants.KUBERNETES_JOB_NAME, job.getMetadata().getName());
-        exchange.getMessage().setHeader(KubernetesConstants.KUBERNETES_JOB_LABELS, job.getMetadata().getLabels());
-        exchange.getMessage().setHeader(KubernetesConstants.KUBERNETES_JOB_ANNOTATIONS,
-                job.getMetadata().getAnnotations());
-        exchange.getMessage().setHeader(KubernetesConstants.KUBERNETES_JOB_SPEC, job.getSpec());
     }
 
-    /** Creates the input Secret, if the execution has input files, before its Job can exist. */
-    public void createInput(@ExchangeProperty(INPUT_SECRET_PROPERTY) Secret input,
-                            @ExchangeProperty(REQUEST_PROPERTY) TriggerRequest request) {
-        if (input != null) {
-            inputSecrets.create(input, request.idempotencyKey() != null);
+    /**
+     * Creates the input Secret, if the execution has input files, then its Job, by the instant the trigger answers by.
+     * Past it the door answers 503, and a Job whose create was still in flight must never run; its input Secret is
+     * deleted once that create has ended. Any other failure deletes the input Secret at once.
+     */
+    public void create(@ExchangeProperty(JOB_PROPERTY) Job job, @ExchangeProperty(INPUT_SECRET_PROPERTY) Secret input,
+                       @ExchangeProperty(REQUEST_PROPERTY) TriggerRequest request, Exchange exchange) {
+        boolean keyed = request.idempotencyKey() != null;
+        Instant answerBy = Instant.parse(job.getMetadata().getAnnotations().get(Labels.ANSWER_BY));
+        AtomicBoolean gaveUp = new AtomicBoolean();
+        try {
+            Job created = deadline.within(answerBy, () -> {
+                if (input != null) {
+                    inputSecrets.create(input, keyed);
+                }
+                return createOrMeet(job, keyed, gaveUp);
+            }, () -> {
+                gaveUp.set(true);
+                abandoned.gaveUp(job);
+            }, () -> {
+                if (input != null) {
+                    inputSecrets.discard(input);
+                }
+            });
+            if (created != null) {
+                exchange.setProperty(CREATED_JOB_PROPERTY, created);
+            }
+        } catch (RuntimeException e) {
+            if (input != null && !gaveUp.get()) {
+                inputSecrets.discard(input);
+            }
+            throw e;
         }
     }
 
-    /** The Job create failed: its input Secret goes, then the failure goes back to the door. */
-    public void discardInput(@ExchangeProperty(INPUT_SECRET_PROPERTY) Secret input,
-                             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) throws Exception {
-        if (input != null) {
-            inputSecrets.discard(input);
+    /**
+     * The Job created, or null when a request with the same idempotency key made it already. One that request gave up
+     * on is deleted and made again: its caller was told 503, so it would never run; unless this request has given up
+     * too, which leaves it to the retry.
+     */
+    private Job createOrMeet(Job job, boolean keyed, AtomicBoolean gaveUp) {
+        String name = job.getMetadata().getName();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return writes.batch().v1().jobs().inNamespace(namespace).resource(job).create();
+            } catch (KubernetesClientException e) {
+                if (!keyed || e.getCode() != 409 || gaveUp.get()) {
+                    throw e;
+                }
+                Job first = writes.batch().v1().jobs().inNamespace(namespace).withName(name).get();
+                if (first != null && !abandoned.mustNotRun(first)) {
+                    return null;
+                }
+                if (attempt == MAX_CREATE_ATTEMPTS) {
+                    throw new ClusterUnavailableException("Job " + name + " was being replaced by another request "
+                            + "with the same idempotency key; retry");
+                }
+                if (first != null) {
+                    LOG.info("Job {} was given up on by an earlier request with the same idempotency key: replaced",
+                            name);
+                    writes.batch().v1().jobs().inNamespace(namespace).withName(name).delete();
+                }
+            }
         }
-        throw failure;
     }
 
     /** Hands the input Secret to its Job, the one created or, on a repeat, the one the first request made. */
@@ -161,14 +225,4 @@ public final class TriggerSteps {
         return new TriggerAccepted(id, created == null);
     }
 
-    /**
-     * Whether the create failed only because a request with the same idempotency key already made the Job. A plain
-     * predicate, since a bean method called from `onWhen` sees the exchange without its exception.
-     */
-    public static boolean isRepeat(Exchange exchange) {
-        TriggerRequest request = exchange.getProperty(REQUEST_PROPERTY, TriggerRequest.class);
-        KubernetesClientException refused =
-                ObjectHelper.getException(KubernetesClientException.class, exchange.getException());
-        return request.idempotencyKey() != null && refused != null && refused.getCode() == 409;
-    }
 }
