@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -19,7 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 public final class HttpCaller {
 
     public static final String OUTSIDER = "127.0.0.1";
-    private static final int TIMEOUT_MILLIS = 15_000;
+    private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
     /** One HTTP answer. */
     public record Answer(int status, String contentType, String allow, String body, Map<String, String> headers) {
@@ -44,17 +45,24 @@ public final class HttpCaller {
     }
 
     private final int port;
+    private final int timeoutMillis;
 
     public HttpCaller(int port) {
+        this(port, TIMEOUT);
+    }
+
+    /** A caller that gives up (failing the test) when connecting, or waiting for the answer, takes longer. */
+    public HttpCaller(int port, Duration timeout) {
         this.port = port;
+        this.timeoutMillis = (int) timeout.toMillis();
     }
 
     /** A `Transfer-Encoding: chunked` header sends the body in one chunk instead of with a length. */
     public Answer call(String sourceAddress, String method, String path, Map<String, String> headers, String body) {
         try (Socket socket = new Socket()) {
-            socket.setSoTimeout(TIMEOUT_MILLIS);
+            socket.setSoTimeout(timeoutMillis);
             socket.bind(new InetSocketAddress(sourceAddress, 0));
-            socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
+            socket.connect(new InetSocketAddress("127.0.0.1", port), timeoutMillis);
             byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
             boolean chunked = "chunked".equalsIgnoreCase(headers.get("Transfer-Encoding"));
             StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\n")
