@@ -131,7 +131,8 @@ public final class TriggerSteps {
     /**
      * Creates the input Secret, if the execution has input files, then its Job, by the instant the trigger answers by.
      * Past it the door answers 503, and a Job whose create was still in flight must never run; its input Secret is
-     * deleted once that create has ended. Any other failure deletes the input Secret at once.
+     * deleted once that create has ended, unless a retry with the same idempotency key may be using it by then (the
+     * sweep deletes it if none does). Any other failure deletes the input Secret at once.
      */
     public void create(@ExchangeProperty(JOB_PROPERTY) Job job, @ExchangeProperty(INPUT_SECRET_PROPERTY) Secret input,
                        @ExchangeProperty(REQUEST_PROPERTY) TriggerRequest request, Exchange exchange) {
@@ -148,7 +149,7 @@ public final class TriggerSteps {
                 gaveUp.set(true);
                 abandoned.gaveUp(job);
             }, () -> {
-                if (input != null) {
+                if (input != null && !keyed) {
                     inputSecrets.discard(input);
                 }
             });
