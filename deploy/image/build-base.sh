@@ -41,8 +41,11 @@ rm -rf "$ROOT"/usr/share/{doc,lintian,man,info,gcc,gdb} "$ROOT"/usr/lib/*/gconv
 
 echo "Linking a JRE from $JDK"
 mkdir -p "$ROOT/opt/java"
+# --generate-cds-archive: the JDK's own class-data sharing archive, which eclipse-temurin's JRE has too (without it
+# every JDK class is read from the compressed modules file at each start); the one for heaps above 32 GiB is left out
 "$JDK/bin/jlink" --add-modules "$MODULES" --strip-debug --no-header-files --no-man-pages --compress=2 \
-  --output "$ROOT$JAVA_DIR"
+  --generate-cds-archive --output "$ROOT$JAVA_DIR"
+rm "$ROOT$JAVA_DIR/lib/server/classes_nocoops.jsa"
 
 mkdir -p "$ROOT/etc" "$ROOT/tmp" "$ROOT/home/nonroot"
 chmod 1777 "$ROOT/tmp"

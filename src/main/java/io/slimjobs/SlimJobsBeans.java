@@ -62,6 +62,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.support.ResourceHelper;
@@ -304,6 +305,9 @@ public class SlimJobsBeans implements CamelConfiguration {
         });
         context.addStartupListener((ctx, alreadyStarted) -> HttpFallback.install(ctx, httpPort, maxBodySize));
         if (!kafkaBootstrapServers.isBlank()) {
+            // every Kafka endpoint (the door, the dead-letter and events topics) reaches these brokers; set here, not
+            // as camel.component.kafka.brokers, so that without Kafka the component and its client are never loaded
+            context.getComponent("kafka", KafkaComponent.class).getConfiguration().setBrokers(kafkaBootstrapServers);
             registry.bind("kafkaRecordReader", new KafkaRecordReader(definitions, kafkaTopic));
             KafkaTopicSubscription subscription = new KafkaTopicSubscription(context, definitions, kafkaTopic,
                     Set.of(kafkaDeadLetterTopic, kafkaEventsTopic));

@@ -28,6 +28,12 @@ class KafkaDoorOffTest extends SlimJobsTestSupport {
     }
 
     @Test
+    void should_not_load_the_kafka_component_when_no_bootstrap_servers_are_set() {
+        // resolving it loads the Kafka client's classes, startup time and memory spent for nothing
+        assertNull(context.hasComponent("kafka"));
+    }
+
+    @Test
     void should_refuse_to_start_with_an_events_topic_but_no_bootstrap_servers() {
         RuntimeException refused = assertThrows(RuntimeException.class, () -> replica("events-without-kafka",
                 Map.of("slimjobs.kafka.events-topic", "executions"), Map.of()).close());
