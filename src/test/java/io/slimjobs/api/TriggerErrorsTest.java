@@ -147,6 +147,15 @@ class TriggerErrorsTest extends SlimJobsTestSupport {
     }
 
     @Test
+    void should_answer_in_utf8_whatever_charset_the_request_body_declares() {
+        // UTF-8 bytes read as UTF-16 are no JSON; the refusal is still JSON, in the UTF-8 its Content-Type implies
+        Answer answer = postWith("/job/fibonacci", "application/json; charset=UTF-16", "{\"Args\": [\"1\"]}");
+
+        assertError(answer, 400, "invalid_request");
+        assertEquals(List.of(), jobs());
+    }
+
+    @Test
     void should_read_a_body_in_a_charset_java_supports() {
         String id = http.call(HttpCaller.OUTSIDER, "POST", "/job/fibonacci",
                 Map.of("Content-Type", "application/json; charset=\"UTF-8\""), "{\"Args\": [\"7\"]}").json()
