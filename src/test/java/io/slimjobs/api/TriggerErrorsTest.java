@@ -178,6 +178,18 @@ class TriggerErrorsTest extends SlimJobsTestSupport {
     }
 
     @Test
+    void should_answer_400_json_to_a_request_target_that_is_not_a_path() {
+        for (String target : List.of("*", "job/fibonacci", "%2Fjob%2Ffibonacci")) {
+            for (String verb : List.of("GET", "POST", "DELETE")) {
+                Answer answer = http.call(HttpCaller.OUTSIDER, verb, target, Map.of(), verb.equals("GET") ? null : "");
+
+                assertError(answer, 400, "invalid_request", "'" + target + "'", "not a path");
+            }
+        }
+        assertEquals(List.of(), jobs());
+    }
+
+    @Test
     void should_decode_a_well_formed_percent_escape() {
         Answer answer = get("/job/fibonacci?any=%41%2F");
 
