@@ -2,6 +2,8 @@ package io.slimjobs.api;
 
 import static io.slimjobs.api.RawHttpRequest.bytes;
 
+import java.math.BigInteger;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -290,7 +292,7 @@ final class FuzzRequests {
             String json = "{\"Args\":[\"é\",\"日本\"],\"Payload\":\"ü\"}";
             String charset = pickOf(new String[]{"UTF-16", "UTF-16LE", "ISO-8859-1", "UTF-32"});
             headers.add(new Header("Content-Type", "application/json; charset=" + (chance(50) ? charset : "utf-8")));
-            return request("POST", "/job/" + jobName(), headers, json.getBytes(java.nio.charset.Charset.forName(charset)));
+            return request("POST", "/job/" + jobName(), headers, json.getBytes(Charset.forName(charset)));
         }
         headers.add(new Header("Content-Type", bytes(pickOf(CONTENT_TYPES))));
         return request(pickOf(METHODS), maybeOdd(pickOf(PATHS)), headers, randomBytes(random.nextInt(300)));
@@ -357,7 +359,7 @@ final class FuzzRequests {
             case 2 -> NODES.numberNode(random.nextInt(2001) - 1000);
             case 3 -> NODES.numberNode(pickOf(new long[]{Long.MAX_VALUE, Long.MIN_VALUE, Integer.MAX_VALUE + 1L,
                     -1L, 0L}));
-            case 4 -> NODES.numberNode(new java.math.BigInteger("9".repeat(1 + random.nextInt(400))));
+            case 4 -> NODES.numberNode(new BigInteger("9".repeat(1 + random.nextInt(400))));
             case 5 -> NODES.numberNode(pickOf(new double[]{0.5, -0.0, 1e308, 4.9e-324, 3.14159}));
             case 6 -> NODES.textNode("<<number " + random.nextInt(NUMBERS.length) + ">>");
             case 7, 8 -> NODES.textNode(pickOf(STRINGS));

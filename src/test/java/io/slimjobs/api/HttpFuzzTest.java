@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -136,11 +138,11 @@ class HttpFuzzTest extends SlimJobsTestSupport {
     /** How long the run and its requests took, and which were slowest: where to look when the run gets slow. */
     private static void printTimes(long[] millis, String[] sent, long nanos) {
         long[] sorted = millis.clone();
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         System.out.printf("HttpFuzzTest: %d requests in %d ms; per request p50 %d ms, p99 %d ms, max %d ms%n",
                 millis.length, nanos / 1_000_000, sorted[sorted.length / 2], sorted[sorted.length * 99 / 100],
                 sorted[sorted.length - 1]);
-        java.util.stream.IntStream.range(0, millis.length).boxed()
+        IntStream.range(0, millis.length).boxed()
                 .sorted((a, b) -> Long.compare(millis[b], millis[a])).limit(5)
                 .forEach(n -> System.out.printf("HttpFuzzTest:   %d ms: %s%n", millis[n], sent[n]));
     }
