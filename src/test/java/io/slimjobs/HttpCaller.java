@@ -110,7 +110,8 @@ public final class HttpCaller {
                 headers);
     }
 
-    private static String dechunk(String chunked) {
+    /** The body a chunked transfer coding carries. */
+    public static String dechunk(String chunked) {
         StringBuilder body = new StringBuilder();
         int at = 0;
         while (true) {

@@ -204,8 +204,9 @@ public class ApiRoutes extends RouteBuilder {
         from(Endpoints.API_JSON_RESPONSE).routeId("api-json-response")
                 .removeHeaders("*", Exchange.HTTP_RESPONSE_CODE)
                 .marshal(new JacksonDataFormat(Json.MAPPER, Object.class))
-                // written whole with a Content-Length, rather than chunked from a cached stream
-                .convertBodyTo(String.class)
+                // written whole with a Content-Length, rather than chunked from a cached stream; read back as the UTF-8
+                // Jackson wrote, not in the charset the request's Content-Type named
+                .convertBodyTo(String.class, "UTF-8")
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json"));
     }
 

@@ -28,8 +28,8 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 
 /**
- * Gives the answers no route produces the same JSON error body as every other: 400 for a malformed
- * percent-escape, 404 for an unknown path, 405 (with `Allow`) for a known path and another verb, 406 for a known
+ * Gives the answers no route produces the same JSON error body as every other: 400 for a request target that is
+ * no path or holds a malformed percent-escape, 404 for an unknown path, 405 (with `Allow`) for a known path and another verb, 406 for a known
  * path and verb whose media type the request's `Accept` excludes, 413 for a body over the size limit, 415 for a
  * charset Java cannot decode; and reads form bodies as the JSON `curl -d` sends.
  */
@@ -50,7 +50,9 @@ public final class HttpFallback {
         VertxPlatformHttpRouter router =
                 VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
         HttpFallback fallback = new HttpFallback(context, maxBodySize);
-        rootRouter(router).route().order(-1).handler(HttpFallback::wellFormedUri);
+        Router root = rootRouter(router);
+        root.route().order(-1).handler(HttpFallback::wellFormedUri);
+        root.route().failureHandler(HttpFallback::notAPath);
         router.route().order(-1).handler(fallback::requestBodies);
         router.route().last().handler(fallback::unmatched);
         router.route().failureHandler(fallback::failed);
@@ -68,6 +70,20 @@ public final class HttpFallback {
             return (Router) Objects.requireNonNull(root.get(router.getServer()), "the HTTP server has no router");
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot reach the root router of the HTTP server", e);
+        }
+    }
+
+    /**
+     * Refuses a request target that is no path (`*`, `job/x`, `%2Fjob`): the root router fails it before any handler
+     * runs, and Vert.x would answer a plain-text 404 or 400.
+     */
+    private static void notAPath(RoutingContext context) {
+        String path = context.request().path();
+        if (path == null || !path.startsWith("/")) {
+            answer(context, new InvalidRequestException("the request target '" + context.request().uri()
+                    + "' is not a path: it must start with /"));
+        } else {
+            context.next();
         }
     }
 

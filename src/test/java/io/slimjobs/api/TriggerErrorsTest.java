@@ -147,6 +147,15 @@ class TriggerErrorsTest extends SlimJobsTestSupport {
     }
 
     @Test
+    void should_answer_in_utf8_whatever_charset_the_request_body_declares() {
+        // UTF-8 bytes read as UTF-16 are no JSON; the refusal is still JSON, in the UTF-8 its Content-Type implies
+        Answer answer = postWith("/job/fibonacci", "application/json; charset=UTF-16", "{\"Args\": [\"1\"]}");
+
+        assertError(answer, 400, "invalid_request");
+        assertEquals(List.of(), jobs());
+    }
+
+    @Test
     void should_read_a_body_in_a_charset_java_supports() {
         String id = http.call(HttpCaller.OUTSIDER, "POST", "/job/fibonacci",
                 Map.of("Content-Type", "application/json; charset=\"UTF-8\""), "{\"Args\": [\"7\"]}").json()
@@ -163,6 +172,18 @@ class TriggerErrorsTest extends SlimJobsTestSupport {
                 Answer answer = http.call(HttpCaller.OUTSIDER, verb, path, Map.of(), verb.equals("GET") ? null : "");
 
                 assertError(answer, 400, "invalid_request", "malformed percent-escape");
+            }
+        }
+        assertEquals(List.of(), jobs());
+    }
+
+    @Test
+    void should_answer_400_json_to_a_request_target_that_is_not_a_path() {
+        for (String target : List.of("*", "job/fibonacci", "%2Fjob%2Ffibonacci")) {
+            for (String verb : List.of("GET", "POST", "DELETE")) {
+                Answer answer = http.call(HttpCaller.OUTSIDER, verb, target, Map.of(), verb.equals("GET") ? null : "");
+
+                assertError(answer, 400, "invalid_request", "'" + target + "'", "not a path");
             }
         }
         assertEquals(List.of(), jobs());
