@@ -10,8 +10,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -145,15 +147,25 @@ public final class Load {
 
     /** One suspended Job as SlimJobs' JobFactory builds it for the definition run.sh configures. */
     static boolean createQueued(String job) {
-        String id = UUID.randomUUID().toString();
+        try {
+            kube.batch().v1().jobs().inNamespace(NAMESPACE).resource(
+                    execution(job, UUID.randomUUID().toString(), true, 60, Instant.now()).build()).create();
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** An execution's Job, labelled, annotated and specified as SlimJobs' JobFactory makes it. */
+    static JobBuilder execution(String job, String id, boolean suspended, int ttl, Instant enqueuedAt) {
         Map<String, String> labels = Map.of(MANAGED_BY, "slimjobs", JOB, job, ID, id);
-        Job queued = new JobBuilder()
+        return new JobBuilder()
                 .withNewMetadata()
                     .withName(objectName(job, id)).withNamespace(NAMESPACE).withLabels(labels)
-                    .withAnnotations(Map.of(ENQUEUED_AT, Instant.now().truncatedTo(ChronoUnit.MICROS).toString()))
+                    .withAnnotations(Map.of(ENQUEUED_AT, enqueuedAt.truncatedTo(ChronoUnit.MICROS).toString()))
                 .endMetadata()
                 .withNewSpec()
-                    .withSuspend(true).withBackoffLimit(1).withTtlSecondsAfterFinished(60)
+                    .withSuspend(suspended).withBackoffLimit(1).withTtlSecondsAfterFinished(ttl)
                     .withNewTemplate()
                         .withNewMetadata().withLabels(labels).endMetadata()
                         .withNewSpec()
@@ -164,14 +176,7 @@ public final class Load {
                             .endContainer()
                         .endSpec()
                     .endTemplate()
-                .endSpec()
-                .build();
-        try {
-            kube.batch().v1().jobs().inNamespace(NAMESPACE).resource(queued).create();
-            return true;
-        } catch (RuntimeException e) {
-            return false;
-        }
+                .endSpec();
     }
 
     /** Deletes the job's Jobs and Pods and waits until SlimJobs lists none: the next round starts from nothing. */
@@ -298,32 +303,15 @@ public final class Load {
         Instant queuedAt = Instant.now().minusSeconds(120);
         String started = queuedAt.plusSeconds(1).truncatedTo(ChronoUnit.SECONDS).toString();
         String ended = queuedAt.plusSeconds(6).truncatedTo(ChronoUnit.SECONDS).toString();
-        Map<String, String> labels = Map.of(MANAGED_BY, "slimjobs", JOB, job, ID, id);
         try {
-            Job finished = kube.batch().v1().jobs().inNamespace(NAMESPACE).resource(new JobBuilder()
-                    .withNewMetadata()
-                        .withName(name).withNamespace(NAMESPACE).withLabels(labels)
-                        .withAnnotations(Map.of(ENQUEUED_AT, queuedAt.truncatedTo(ChronoUnit.MICROS).toString()))
-                    .endMetadata()
-                    .withNewSpec()
-                        .withSuspend(false).withBackoffLimit(1).withTtlSecondsAfterFinished(36000)
-                        .withNewTemplate()
-                            .withNewMetadata().withLabels(labels).endMetadata()
-                            .withNewSpec()
-                                .withRestartPolicy("Never")
-                                .addNewContainer()
-                                    .withName(job).withImage(IMAGE).withArgs("42")
-                                    .withNewResources().withRequests(RESOURCES).withLimits(RESOURCES).endResources()
-                                .endContainer()
-                            .endSpec()
-                        .endTemplate()
-                    .endSpec()
+            Job finished = kube.batch().v1().jobs().inNamespace(NAMESPACE).resource(
+                    execution(job, id, false, 36000, queuedAt)
                     .withNewStatus()
                         .withStartTime(started).withCompletionTime(ended).withActive(0).withReady(0).withSucceeded(1)
                         .withConditions(finished("SuccessCriteriaMet", ended), finished("Complete", ended))
                     .endStatus()
                     .build()).create();
-            Map<String, String> podLabels = new java.util.HashMap<>(labels);
+            Map<String, String> podLabels = new HashMap<>(finished.getMetadata().getLabels());
             podLabels.put("batch.kubernetes.io/job-name", name);
             podLabels.put("job-name", name);
             podLabels.put("batch.kubernetes.io/controller-uid", finished.getMetadata().getUid());
@@ -445,7 +433,7 @@ public final class Load {
     }
 
     static String fmt(double value, int decimals) {
-        return String.format(java.util.Locale.ROOT, "%." + decimals + "f", value);
+        return String.format(Locale.ROOT, "%." + decimals + "f", value);
     }
 
     static String join(List<Double> values, int decimals) {
