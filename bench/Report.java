@@ -98,8 +98,8 @@ public final class Report {
     static String machine(Map<String, String> r) {
         return r.isEmpty() ? "no run" : r.get("machine_date") + ", build " + r.get("build").replaceAll(" \\(.*", "")
                 + "; " + r.get("machine_cpus") + "; " + r.get("machine_memory") + "; load average (1, 5, 15 min) "
-                + "at the start " + r.get("machine_load") + "; " + r.get("machine_java") + "; the run took "
-                + r.get("run_seconds") + " s.";
+                + "at the start " + r.get("machine_load") + "; " + r.get("machine_java") + "; " + r.get("settings")
+                + "; the run took " + r.getOrDefault("run_seconds", "? (stopped before the end)") + " s.";
     }
 
     static String v(Map<String, String> r, String key) {
@@ -150,7 +150,8 @@ public final class Report {
             the API server). Nothing in the API server changes status by itself; the load generator plays the Job
             controller where a phase needs one. Three jobs are configured, each `busybox:1.36` and Public:
             `bench` (`NumberParallelJob: 1`, nothing completes it, so its executions stay queued), `relay`
-            (`NumberParallelJob: 2`) and `listed`. Percentiles are nearest-rank.
+            (`NumberParallelJob: 2`) and `listed`. Percentiles are nearest-rank. The counts below are the defaults
+            (`BENCH_*` variables shorten a run); the counts of each run are given under Machine.
 
             1. **Start to ready**: from launching the JVM to the first `GET /ready` 200 (polled every 20 ms), against
                the already running API server; 5 cold starts, median and every value. **Idle RSS**: `VmRSS` 5 s

@@ -110,6 +110,7 @@ put machine_memory "$(free -m | awk '/^Mem/ { printf "%d MiB total, %d MiB avail
 put machine_java "$(java -version 2>&1 | sed -n 2p)"
 put build "$(git -C "$JAR_DIR" describe --always --dirty 2>/dev/null || echo unknown) ($JAR_DIR)"
 put jvm_flags "$JVM_FLAGS"
+put settings "$STARTS starts; $ROUNDS round pairs of $TRIGGERS triggers at $CLIENTS clients; $RELAYS dispatches; $LISTS listings at ${LISTED// /, } executions"
 
 echo "== API server"
 java -cp "$WORK/classes:$CP" ApiServer >"$WORK/api.log" 2>&1 &
