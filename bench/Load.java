@@ -246,17 +246,26 @@ public final class Load {
         clean(job);
     }
 
-    /** What the Job controller writes when the pod succeeded: the fields SlimJobs reads. */
+    /**
+     * What the Job controller writes when the pod succeeded: the fields SlimJobs reads. Tried again when the write
+     * loses a race with SlimJobs' own writes to the Job.
+     */
     static void complete(String name) {
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        try {
-            kube.batch().v1().jobs().inNamespace(NAMESPACE).withName(name).editStatus(job -> new JobBuilder(job)
-                    .editOrNewStatus()
-                        .withStartTime(now).withCompletionTime(now).withActive(0).withReady(0).withSucceeded(1)
-                        .withConditions(finished("SuccessCriteriaMet", now), finished("Complete", now))
-                    .endStatus().build());
-        } catch (RuntimeException e) {
-            System.err.println("could not complete " + name + ": " + e);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                kube.batch().v1().jobs().inNamespace(NAMESPACE).withName(name).editStatus(job -> new JobBuilder(job)
+                        .editOrNewStatus()
+                            .withStartTime(now).withCompletionTime(now).withActive(0).withReady(0).withSucceeded(1)
+                            .withConditions(finished("SuccessCriteriaMet", now), finished("Complete", now))
+                        .endStatus().build());
+                return;
+            } catch (RuntimeException e) {
+                if (attempt == 5) {
+                    System.err.println("could not complete " + name + ": " + e);
+                    return;
+                }
+            }
         }
     }
 

@@ -99,7 +99,8 @@ public final class Report {
         return r.isEmpty() ? "no run" : r.get("machine_date") + ", build " + r.get("build").replaceAll(" \\(.*", "")
                 + "; " + r.get("machine_cpus") + "; " + r.get("machine_memory") + "; load average (1, 5, 15 min) "
                 + "at the start " + r.get("machine_load") + "; " + r.get("machine_java") + "; " + r.get("settings")
-                + "; the run took " + r.getOrDefault("run_seconds", "? (stopped before the end)") + " s.";
+                + "; the run took " + r.getOrDefault("run_seconds", "? (stopped before the end)") + " s."
+                + (r.containsKey("note") ? " " + r.get("note") : "");
     }
 
     static String v(Map<String, String> r, String key) {
@@ -138,7 +139,8 @@ public final class Report {
             bench/run.sh --profile                # also JFR of SlimJobs under load: bench/results/profile/
             ```
 
-            A run takes about 10 minutes (15 at most: the script stops everything then). Each run writes its figures
+            A run takes about 5 minutes on a quiet machine (15 at most: the script stops everything then, keeping the
+            figures measured so far). Each run writes its figures
             to `bench/results/<label>.tsv` and rewrites this page from `before.tsv` and `after.tsv`.
 
             ## What is measured, and how
