@@ -139,8 +139,8 @@ public final class Report {
             bench/run.sh --profile                # also JFR of SlimJobs under load: bench/results/profile/
             ```
 
-            A run takes about 5 minutes on a quiet machine (15 at most: the script stops everything then, keeping the
-            figures measured so far). Each run writes its figures
+            A run takes 15 minutes at most: the script stops everything then, keeping the figures measured so far
+            (the duration of each run is given under Machine). Each run writes its figures
             to `bench/results/<label>.tsv` and rewrites this page from `before.tsv` and `after.tsv`.
 
             ## What is measured, and how
