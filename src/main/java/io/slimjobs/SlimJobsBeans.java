@@ -55,6 +55,7 @@ import io.slimjobs.schedule.ScheduleTicker;
 import io.slimjobs.schedule.ScheduleViews;
 import io.slimjobs.security.CallerTrust;
 import io.slimjobs.trigger.TriggerSteps;
+import io.vertx.core.VertxOptions;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -80,6 +81,8 @@ public class SlimJobsBeans implements CamelConfiguration {
     private int httpPort;
     @PropertyInject("slimjobs.http.max-body-size")
     private long maxBodySize;
+    @PropertyInject("slimjobs.http.worker-threads")
+    private int httpWorkerThreads;
     @PropertyInject(value = "slimjobs.namespace", defaultValue = "")
     private String namespace;
     @PropertyInject(value = "slimjobs.kubernetes.master-url", defaultValue = "")
@@ -138,6 +141,10 @@ public class SlimJobsBeans implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         context.addStartupListener(new HttpServerCheck());
+        // platform-http runs every request's route on a Vert.x worker thread, which a trigger holds while its Job is
+        // created and cached: the pool bounds how many requests are served at once. The HTTP server takes the one
+        // VertxOptions of the registry when it creates its Vert.x.
+        context.getRegistry().bind("httpVertxOptions", new VertxOptions().setWorkerPoolSize(httpWorkerThreads));
         Map<String, String> env = System.getenv();
         KubeconfigFiles kubeconfig = KubeconfigFiles.discovered();
         boolean namedElsewhere = ClusterConnection.isNamedOutsideKubeconfig(env, masterUrl);
