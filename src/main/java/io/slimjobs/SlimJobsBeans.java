@@ -54,6 +54,7 @@ import io.slimjobs.schedule.ScheduleStore;
 import io.slimjobs.schedule.ScheduleTicker;
 import io.slimjobs.schedule.ScheduleViews;
 import io.slimjobs.security.CallerTrust;
+import io.slimjobs.trigger.TriggerCounts;
 import io.slimjobs.trigger.TriggerSteps;
 import io.vertx.core.VertxOptions;
 import org.apache.camel.CamelConfiguration;
@@ -266,6 +267,7 @@ public class SlimJobsBeans implements CamelConfiguration {
         registry.bind("dispatcher", dispatcher);
         InputSecrets inputSecrets = new InputSecrets(cluster.client(), ns, jobs, Clock.systemUTC());
         registry.bind("inputSecrets", inputSecrets);
+        registry.bind(TriggerCounts.BEAN, new TriggerCounts(metrics, context.getName()));
         registry.bind("triggerSteps", new TriggerSteps(definitions, new JobFactory(ns, Clock.systemUTC()), jobs,
                 inputSecrets, ns, new CallbackUrls(callbackAllowedHosts), decisions));
         registry.bind("jobsApi", new JobsApi(definitions, jobs, callerTrust, scheduleViews, cluster.client(), ns,

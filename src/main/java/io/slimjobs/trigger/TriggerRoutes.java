@@ -28,8 +28,6 @@ public class TriggerRoutes extends RouteBuilder {
                 .end()
                 .bean("triggerSteps", "ownInput")
                 .bean("triggerSteps", "accepted")
-                .toD("micrometer:counter:slimjobs.triggers?tags.job_name=${exchangeProperty."
-                        + TriggerSteps.DEFINITION_PROPERTY + "}&tags.door=${exchangeProperty."
-                        + TriggerSteps.REQUEST_PROPERTY + ".door().tag()}&tags.outcome=accepted");
+                .bean(TriggerCounts.BEAN, "accepted");
     }
 }
