@@ -56,8 +56,10 @@ import io.slimjobs.schedule.ScheduleTicker;
 import io.slimjobs.schedule.ScheduleViews;
 import io.slimjobs.security.CallerTrust;
 import io.slimjobs.trigger.AbandonedJobs;
+import io.slimjobs.trigger.TriggerCounts;
 import io.slimjobs.trigger.TriggerDeadline;
 import io.slimjobs.trigger.TriggerSteps;
+import io.vertx.core.VertxOptions;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -84,6 +86,8 @@ public class SlimJobsBeans implements CamelConfiguration {
     private int httpPort;
     @PropertyInject("slimjobs.http.max-body-size")
     private long maxBodySize;
+    @PropertyInject("slimjobs.http.worker-threads")
+    private int httpWorkerThreads;
     @PropertyInject(value = "slimjobs.namespace", defaultValue = "")
     private String namespace;
     @PropertyInject(value = "slimjobs.kubernetes.master-url", defaultValue = "")
@@ -146,6 +150,10 @@ public class SlimJobsBeans implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         context.addStartupListener(new HttpServerCheck());
+        // platform-http runs every request's route on a Vert.x worker thread, which a trigger holds while its Job is
+        // created and cached: the pool bounds how many requests are served at once. The HTTP server takes the one
+        // VertxOptions of the registry when it creates its Vert.x.
+        context.getRegistry().bind("httpVertxOptions", new VertxOptions().setWorkerPoolSize(httpWorkerThreads));
         Map<String, String> env = System.getenv();
         KubeconfigFiles kubeconfig = KubeconfigFiles.discovered();
         boolean namedElsewhere = ClusterConnection.isNamedOutsideKubeconfig(env, masterUrl);
@@ -274,6 +282,7 @@ public class SlimJobsBeans implements CamelConfiguration {
         registry.bind("inputSecrets", inputSecrets);
         TriggerDeadline deadline = new TriggerDeadline(triggerTimeout, Clock.systemUTC(),
                 context.getExecutorServiceManager().newCachedThreadPool(this, "TriggerWrites"));
+        registry.bind(TriggerCounts.BEAN, new TriggerCounts(metrics, context.getName()));
         registry.bind("triggerSteps", new TriggerSteps(definitions, new JobFactory(ns, Clock.systemUTC()), jobs,
                 inputSecrets, triggerWrites, ns, new CallbackUrls(callbackAllowedHosts), decisions, deadline,
                 abandonedJobs));

@@ -5,7 +5,7 @@ import io.slimjobs.Endpoints;
 import io.slimjobs.error.ClusterUnavailableException;
 import io.slimjobs.error.SlimJobsException;
 import io.slimjobs.kube.KubernetesErrors;
-import io.slimjobs.trigger.TriggerSteps;
+import io.slimjobs.trigger.TriggerCounts;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.slf4j.Logger;
@@ -22,12 +22,7 @@ public class ApiErrorHandling extends RouteConfigurationBuilder {
         routeConfiguration(ID)
                 .onException(SlimJobsException.class, KubernetesClientException.class).handled(true)
                     .process(ApiErrorHandling::answer)
-                    .filter(exchangeProperty(TriggerSteps.DEFINITION_PROPERTY).isNotNull())
-                        // the same tags as the accepted count: Prometheus keeps one set of tag names per meter
-                        .toD("micrometer:counter:slimjobs.triggers?tags.job_name=${exchangeProperty."
-                                + TriggerSteps.DEFINITION_PROPERTY + "}&tags.door=${exchangeProperty."
-                                + TriggerSteps.REQUEST_PROPERTY + ".door().tag()}&tags.outcome=rejected")
-                    .end()
+                    .bean(TriggerCounts.BEAN, "rejected")
                     .to(Endpoints.API_JSON_RESPONSE)
                     .filter(header(Exchange.HTTP_RESPONSE_CODE).isEqualTo(503))
                         .setHeader("Retry-After", constant(ClusterUnavailableException.RETRY_AFTER_SECONDS))

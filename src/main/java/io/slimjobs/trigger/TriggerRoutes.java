@@ -18,9 +18,7 @@ public class TriggerRoutes extends RouteBuilder {
                 .bean("triggerSteps", "create")
                 .bean("triggerSteps", "ownInput")
                 .bean("triggerSteps", "accepted")
-                .toD("micrometer:counter:slimjobs.triggers?tags.job_name=${exchangeProperty."
-                        + TriggerSteps.DEFINITION_PROPERTY + "}&tags.door=${exchangeProperty."
-                        + TriggerSteps.REQUEST_PROPERTY + ".door().tag()}&tags.outcome=accepted");
+                .bean(TriggerCounts.BEAN, "accepted");
 
         // every replica deletes the Jobs it gave up on as soon as its cache shows them
         from("timer:abandoned-jobs?period=1000").routeId("abandoned-jobs")
