@@ -29,10 +29,13 @@ public final class PackagedJar {
         return builder.start();
     }
 
-    /** Polls until {@code call} answers {@code status}, for up to a minute; a port not yet open counts as not yet. */
+    /**
+     * Polls until {@code call} answers {@code status}, for up to two minutes (a JVM starting on a busy shared machine
+     * has been seen to need more than one); a port not yet open counts as not yet.
+     */
     public static void awaitAnswer(String what, Supplier<HttpCaller.Answer> call, int status)
             throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline) {
             try {
                 if (call.get().status() == status) {

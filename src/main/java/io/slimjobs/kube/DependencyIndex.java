@@ -35,8 +35,10 @@ public final class DependencyIndex implements AutoCloseable {
 
     public DependencyIndex(KubernetesClient client, String namespace, long resyncMillis) {
         this.namespace = namespace;
-        deployments = client.apps().deployments().inNamespace(namespace).runnableInformer(resyncMillis);
-        statefulSets = client.apps().statefulSets().inNamespace(namespace).runnableInformer(resyncMillis);
+        deployments = Informers.retrying(client.apps().deployments().inNamespace(namespace)
+                .runnableInformer(resyncMillis));
+        statefulSets = Informers.retrying(client.apps().statefulSets().inNamespace(namespace)
+                .runnableInformer(resyncMillis));
         deployments.addIndexers(Map.of(WOKEN, DependencyIndex::wokenKey));
         statefulSets.addIndexers(Map.of(WOKEN, DependencyIndex::wokenKey));
     }

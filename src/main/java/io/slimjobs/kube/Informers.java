@@ -17,6 +17,16 @@ public final class Informers {
     }
 
     /**
+     * The informer, made to retry, with fabric8's backoff, a failed listing or watch also before its first listing
+     * succeeded: by default one whose first listing fails (the API server away or too slow while SlimJobs starts)
+     * stops for good, and the replica never gets ready.
+     */
+    public static <T> SharedIndexInformer<T> retrying(SharedIndexInformer<T> informer) {
+        informer.exceptionHandler((started, failure) -> true);
+        return informer;
+    }
+
+    /**
      * An index lookup that a concurrent update never hides. fabric8's cache applies an update, store and indexes,
      * under its own monitor, dropping the object's index entries before adding the new ones, while `byIndex`
      * reads without that monitor: a lookup in between finds nothing. Holding the monitor sees the cache before or

@@ -55,8 +55,8 @@ public final class ScheduleConfigMap implements AutoCloseable {
         this.client = client;
         this.namespace = namespace;
         this.name = name;
-        informer = client.configMaps().inNamespace(namespace).withField("metadata.name", name)
-                .runnableInformer(resyncMillis);
+        informer = Informers.retrying(client.configMaps().inNamespace(namespace).withField("metadata.name", name)
+                .runnableInformer(resyncMillis));
     }
 
     public String name() {

@@ -9,10 +9,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.slimjobs.config.Definitions;
 import io.slimjobs.config.JobsConfigurationLoader;
@@ -26,6 +28,7 @@ import io.slimjobs.observe.ExecutionDecisions;
 import io.slimjobs.queue.CapGroups;
 import io.slimjobs.queue.Dispatcher;
 import io.slimjobs.queue.LeaseLeadership;
+import io.slimjobs.schedule.ScheduleConfigMap;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -47,6 +50,39 @@ class ReadinessTest {
                     () -> true,
                     dispatcher(cluster, jobs, Clock.systemUTC()), notLeading(cluster)).check(exchange));
             assertEquals(503, exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
+        }
+    }
+
+    @Test
+    void should_get_ready_once_the_api_server_answers_the_first_listings_it_failed() {
+        try (EmbeddedCluster cluster = EmbeddedCluster.start(NAMESPACE, null)) {
+            // the first listing of each cache fails, as when the API server is too slow at startup: a timeout, or here a
+            // refusal, which the HTTP client does not retry itself as it does 5xx answers
+            for (String listing : List.of("/api/v1/namespaces/" + NAMESPACE + "/pods?resourceVersion=0",
+                    "/apis/batch/v1/namespaces/" + NAMESPACE + "/jobs?labelSelector=app.kubernetes.io%2Fmanaged-by"
+                            + "%3Dslimjobs&resourceVersion=0",
+                    "/apis/apps/v1/namespaces/" + NAMESPACE + "/deployments?resourceVersion=0",
+                    "/apis/apps/v1/namespaces/" + NAMESPACE + "/statefulsets?resourceVersion=0",
+                    "/api/v1/namespaces/" + NAMESPACE + "/configmaps?fieldSelector=metadata.name%3Dslimjobs-schedules"
+                            + "&resourceVersion=0")) {
+                cluster.expect().get().withPath(listing).andReturn(403, new StatusBuilder().withStatus("Failure")
+                        .withCode(403).withReason("Forbidden").withMessage("not yet").build()).once();
+            }
+            PodIndex pods = new PodIndex(cluster.client(), NAMESPACE, 0);
+            DependencyIndex dependencies = new DependencyIndex(cluster.client(), NAMESPACE, 0);
+            JobIndex jobs = new JobIndex(cluster.client(), NAMESPACE, 0, pods, name -> name, dependencies);
+            ScheduleConfigMap schedules = new ScheduleConfigMap(cluster.client(), NAMESPACE, "slimjobs-schedules", 0);
+            pods.start();
+            jobs.start();
+            dependencies.start();
+            schedules.start();
+
+            awaitUntil("every cache synced after its failed first listing", () -> pods.hasSynced() && jobs.hasSynced()
+                    && dependencies.hasSynced() && schedules.hasSynced());
+            jobs.close();
+            pods.close();
+            dependencies.close();
+            schedules.close();
         }
     }
 
