@@ -76,7 +76,8 @@ public final class JobIndex implements AutoCloseable {
         this.dependencies = dependencies;
         informer = client.batch().v1().jobs().inNamespace(namespace)
                 .withLabel(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE)
-                .runnableInformer(resyncMillis);
+                .runnableInformer(resyncMillis)
+                .itemStore(CachedFields.jobStore());
         informer.addIndexers(Map.of(
                 BY_EXECUTION_ID, job -> label(job, Labels.ID).map(List::of).orElse(List.of()),
                 BY_CAP_GROUP, capGroupIndex(capGroupOf),
