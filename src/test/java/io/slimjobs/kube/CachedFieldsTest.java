@@ -16,6 +16,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.slimjobs.demo.EmbeddedCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The Job and pod caches keep only what SlimJobs reads of each object (see {@link CachedFields}), and what is read
  * from them is what the cluster holds: an execution run to its end by the simulated kubelet reads as it does from
- * the whole objects.
+ * the whole objects, and a finished execution's view, kept between listings, follows its Job.
  */
 class CachedFieldsTest {
 
@@ -136,6 +138,22 @@ class CachedFieldsTest {
         assertTrue(detail.execution().startTimestamp() > 0, "a start time");
         assertEquals(List.of("db"), detail.execution().dependsOn());
         assertEquals(ExecutionStatus.Failed, jobs.executions(JOB_NAME).get(0).status());
+    }
+
+    /** A finished execution's view is kept between listings: it follows every new version of its Job, and its end. */
+    @Test
+    void should_list_a_finished_execution_as_its_job_now_is() {
+        runToFailure();
+        assertEquals(ExecutionStatus.Failed, jobs.executions(JOB_NAME).get(0).status());
+
+        cluster.client().batch().v1().jobs().inNamespace(NAMESPACE).withName(objectName)
+                .patch(PatchContext.of(PatchType.JSON_MERGE),
+                        "{\"metadata\":{\"annotations\":{\"" + Labels.FAILURE_REASON + "\":\"stopped by hand\"}}}");
+        awaitUntil("the listing gives the new reason",
+                () -> "stopped by hand".equals(jobs.executions(JOB_NAME).get(0).reason()));
+
+        cluster.client().batch().v1().jobs().inNamespace(NAMESPACE).withName(objectName).delete();
+        awaitUntil("the listing without the deleted execution", () -> jobs.executions(JOB_NAME).isEmpty());
     }
 
     /** An execution whose Job carries what the caches drop: a template, managed fields, a foreign annotation. */
