@@ -30,6 +30,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.fabric8.kubernetes.client.informers.cache.Indexer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +62,13 @@ public final class JobIndex implements AutoCloseable {
     private final CompletableFuture<Void> synced = new CompletableFuture<>();
     /** Executions a trigger waits to see cached, by id. */
     private final Map<String, CompletableFuture<Void>> awaited = new ConcurrentHashMap<>();
+    /**
+     * The view of each finished execution, by object name, with the cached Job it was built from. A finished Job's
+     * view is read from the Job alone (no pod, no dependency changes it), so a listing builds it again only when the
+     * cache holds another version of the Job: with thousands of finished executions kept for their TTL, building
+     * their views was most of a listing's cost.
+     */
+    private final Map<String, FinishedView> finishedViews = new ConcurrentHashMap<>();
 
     /**
      * @param capGroupOf the group whose NumberParallelJob a job name counts against (its own name, or the group
@@ -76,12 +84,14 @@ public final class JobIndex implements AutoCloseable {
         this.dependencies = dependencies;
         informer = Informers.retrying(client.batch().v1().jobs().inNamespace(namespace)
                 .withLabel(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE)
-                .runnableInformer(resyncMillis));
+                .runnableInformer(resyncMillis)
+                .itemStore(CachedFields.jobStore()));
         informer.addIndexers(Map.of(
                 BY_EXECUTION_ID, job -> label(job, Labels.ID).map(List::of).orElse(List.of()),
                 BY_CAP_GROUP, capGroupIndex(capGroupOf),
                 BY_DEPENDENCY, JobIndex::dependsOn));
-        onChange(job -> label(job, Labels.ID).map(awaited::get).ifPresent(seen -> seen.complete(null)), job -> { });
+        onChange(job -> label(job, Labels.ID).map(awaited::get).ifPresent(seen -> seen.complete(null)),
+                job -> finishedViews.remove(job.getMetadata().getName()));
     }
 
     private static Function<Job, List<String>> capGroupIndex(UnaryOperator<String> capGroupOf) {
@@ -314,6 +324,30 @@ public final class JobIndex implements AutoCloseable {
     }
 
     private ExecutionView view(Job job) {
+        if (!ExecutionStatus.isFinished(job)) {
+            return buildView(job);
+        }
+        String objectName = job.getMetadata().getName();
+        FinishedView known = finishedViews.get(objectName);
+        if (known != null && known.job() == job) {
+            return known.view();
+        }
+        ExecutionView view = buildView(job);
+        // kept only while the cache holds this very Job, checked under the monitor its removal takes: a view kept
+        // after the removal's handler dropped the name's entry would stay for good
+        Indexer<Job> indexer = informer.getIndexer();
+        synchronized (indexer) {
+            if (indexer.getByKey(Cache.namespaceKeyFunc(namespace, objectName)) == job) {
+                finishedViews.put(objectName, new FinishedView(job, view));
+            }
+        }
+        return view;
+    }
+
+    private record FinishedView(Job job, ExecutionView view) {
+    }
+
+    private ExecutionView buildView(Job job) {
         String id = label(job, Labels.ID).orElse("");
         List<Pod> podsOfJob = pods.podsOf(id);
         ExecutionStatus status = ExecutionStatus.of(job, podsOfJob);

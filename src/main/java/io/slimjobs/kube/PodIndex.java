@@ -21,7 +21,8 @@ public final class PodIndex implements AutoCloseable {
     private final SharedIndexInformer<Pod> informer;
 
     public PodIndex(KubernetesClient client, String namespace, long resyncMillis) {
-        informer = Informers.retrying(client.pods().inNamespace(namespace).runnableInformer(resyncMillis));
+        informer = Informers.retrying(client.pods().inNamespace(namespace).runnableInformer(resyncMillis)
+                .itemStore(CachedFields.podStore()));
         informer.addIndexers(Map.of(
                 TRUSTED_BY_IP, PodIndex::trustedIps,
                 BY_EXECUTION_ID, pod -> {
