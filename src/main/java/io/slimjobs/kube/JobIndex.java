@@ -30,7 +30,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
-import io.fabric8.kubernetes.client.informers.cache.Indexer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,12 +62,17 @@ public final class JobIndex implements AutoCloseable {
     /** Executions a trigger waits to see cached, by id. */
     private final Map<String, CompletableFuture<Void>> awaited = new ConcurrentHashMap<>();
     /**
-     * The view of each finished execution, by object name, with the cached Job it was built from. A finished Job's
-     * view is read from the Job alone (no pod, no dependency changes it), so a listing builds it again only when the
-     * cache holds another version of the Job: with thousands of finished executions kept for their TTL, building
-     * their views was most of a listing's cost.
+     * The view of each finished execution, kept per version of its Job: it is read from the Job alone (no pod, no
+     * dependency changes it), and with thousands of finished executions kept for their TTL, building their views was
+     * most of a listing's cost.
      */
-    private final Map<String, FinishedView> finishedViews = new ConcurrentHashMap<>();
+    private final PerJobVersion<ExecutionView> finishedViews;
+    /**
+     * What an unfinished execution's view reads from its Job alone, kept per version of the Job: every Job event asks
+     * for a pass over its cap group, which views the group's whole queue, and parsing each queued Job's enqueue time
+     * and labels again was most of a pass's cost. Only the status and the reason are read at each pass.
+     */
+    private final PerJobVersion<JobFacts> unfinishedFacts;
 
     /**
      * @param capGroupOf the group whose NumberParallelJob a job name counts against (its own name, or the group
@@ -90,8 +94,17 @@ public final class JobIndex implements AutoCloseable {
                 BY_EXECUTION_ID, job -> label(job, Labels.ID).map(List::of).orElse(List.of()),
                 BY_CAP_GROUP, capGroupIndex(capGroupOf),
                 BY_DEPENDENCY, JobIndex::dependsOn));
-        onChange(job -> label(job, Labels.ID).map(awaited::get).ifPresent(seen -> seen.complete(null)),
-                job -> finishedViews.remove(job.getMetadata().getName()));
+        finishedViews = new PerJobVersion<>(informer, namespace, job -> buildView(job, facts(job)));
+        unfinishedFacts = new PerJobVersion<>(informer, namespace, this::facts);
+        onChange(job -> {
+            label(job, Labels.ID).map(awaited::get).ifPresent(seen -> seen.complete(null));
+            if (ExecutionStatus.isFinished(job)) {
+                unfinishedFacts.forget(job);
+            }
+        }, job -> {
+            finishedViews.forget(job);
+            unfinishedFacts.forget(job);
+        });
     }
 
     private static Function<Job, List<String>> capGroupIndex(UnaryOperator<String> capGroupOf) {
@@ -221,27 +234,23 @@ public final class JobIndex implements AutoCloseable {
     private List<ExecutionView> groupExecutions(Supplier<String> capGroup, Predicate<String> ofJobName,
                                                 Predicate<Job> filter) {
         List<ExecutionView> started = new ArrayList<>();
-        List<Queued> queue = new ArrayList<>();
+        List<ExecutionView> queue = new ArrayList<>();
         for (Job job : Informers.byIndex(informer, BY_CAP_GROUP, capGroup)) {
-            String jobName = label(job, Labels.JOB).orElse("");
             if (UNFINISHED.test(job) && Boolean.TRUE.equals(job.getSpec().getSuspend())) {
-                queue.add(new Queued(jobName, view(job)));
-            } else if (ofJobName.test(jobName) && filter.test(job)) {
+                queue.add(view(job));
+            } else if (ofJobName.test(label(job, Labels.JOB).orElse("")) && filter.test(job)) {
                 started.add(view(job));
             }
         }
         started.sort(QUEUE_ORDER.reversed());
-        queue.sort(Comparator.comparing(Queued::view, QUEUE_ORDER));
+        queue.sort(QUEUE_ORDER);
         List<ExecutionView> result = new ArrayList<>(started);
         for (int i = 0; i < queue.size(); i++) {
             if (ofJobName.test(queue.get(i).jobName())) {
-                result.add(queue.get(i).view().atPosition(i + 1));
+                result.add(queue.get(i).atPosition(i + 1));
             }
         }
         return result;
-    }
-
-    private record Queued(String jobName, ExecutionView view) {
     }
 
     /**
@@ -324,45 +333,33 @@ public final class JobIndex implements AutoCloseable {
     }
 
     private ExecutionView view(Job job) {
-        if (!ExecutionStatus.isFinished(job)) {
-            return buildView(job);
-        }
-        String objectName = job.getMetadata().getName();
-        FinishedView known = finishedViews.get(objectName);
-        if (known != null && known.job() == job) {
-            return known.view();
-        }
-        ExecutionView view = buildView(job);
-        // kept only while the cache holds this very Job, checked under the monitor its removal takes: a view kept
-        // after the removal's handler dropped the name's entry would stay for good
-        Indexer<Job> indexer = informer.getIndexer();
-        synchronized (indexer) {
-            if (indexer.getByKey(Cache.namespaceKeyFunc(namespace, objectName)) == job) {
-                finishedViews.put(objectName, new FinishedView(job, view));
-            }
-        }
-        return view;
+        return ExecutionStatus.isFinished(job) ? finishedViews.of(job) : buildView(job, unfinishedFacts.of(job));
     }
 
-    private record FinishedView(Job job, ExecutionView view) {
+    /** What a view reads from its Job alone, whatever the Job's status and pods. */
+    private record JobFacts(String id, String jobName, Instant enqueuedAt, List<String> dependsOn) {
     }
 
-    private ExecutionView buildView(Job job) {
+    private JobFacts facts(Job job) {
         String id = label(job, Labels.ID).orElse("");
-        List<Pod> podsOfJob = pods.podsOf(id);
+        return new JobFacts(id, label(job, Labels.JOB).orElse(""), enqueuedAt(job, id), dependsOn(job));
+    }
+
+    private ExecutionView buildView(Job job, JobFacts facts) {
+        // a suspended Job's status is read from the Job alone (see ExecutionStatus.of): its pods are not looked up
+        List<Pod> podsOfJob = Boolean.TRUE.equals(job.getSpec().getSuspend()) ? List.of() : pods.podsOf(facts.id());
         ExecutionStatus status = ExecutionStatus.of(job, podsOfJob);
-        Instant enqueuedAt = enqueuedAt(job, id);
         String startTime = job.getStatus() == null ? null : job.getStatus().getStartTime();
         String failureReason = annotation(job, Labels.FAILURE_REASON);
-        List<String> dependsOn = dependsOn(job);
         String reason = failureReason != null ? failureReason
                 : status == ExecutionStatus.Failed ? ExecutionStatus.failureMessage(job)
-                : status == ExecutionStatus.Queued ? dependencies.waitReason(dependsOn).orElse(null) : null;
+                : status == ExecutionStatus.Queued ? dependencies.waitReason(facts.dependsOn()).orElse(null) : null;
         ImagePullStall stall = status == ExecutionStatus.ImagePullBackOff && failureReason == null
                 ? ImagePullStall.of(podsOfJob).orElse(null) : null;
-        return new ExecutionView(job.getMetadata().getName(), status, id, -1, enqueuedAt.toEpochMilli(),
+        return new ExecutionView(job.getMetadata().getName(), status, facts.id(), -1,
+                facts.enqueuedAt().toEpochMilli(),
                 status == ExecutionStatus.Queued || startTime == null ? -1 : parse(startTime).toEpochMilli(),
-                reason, enqueuedAt, stall, dependsOn, label(job, Labels.JOB).orElse(""));
+                reason, facts.enqueuedAt(), stall, facts.dependsOn(), facts.jobName());
     }
 
     /**

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The Job and pod caches keep only what SlimJobs reads of each object (see {@link CachedFields}), and what is read
  * from them is what the cluster holds: an execution run to its end by the simulated kubelet reads as it does from
- * the whole objects, and a finished execution's view, kept between listings, follows its Job.
+ * the whole objects, and what a view keeps of a Job between listings and passes follows the Job.
  */
 class CachedFieldsTest {
 
@@ -154,6 +154,40 @@ class CachedFieldsTest {
 
         cluster.client().batch().v1().jobs().inNamespace(NAMESPACE).withName(objectName).delete();
         awaitUntil("the listing without the deleted execution", () -> jobs.executions(JOB_NAME).isEmpty());
+    }
+
+    /**
+     * What a queued execution's view reads from its Job alone is kept between passes: it follows every new version of
+     * the Job, so an edited enqueue time moves the execution in the queue and an edited DependsOn gives it a Reason.
+     */
+    @Test
+    void should_queue_an_execution_as_its_job_now_is() {
+        String second = UUID.randomUUID().toString();
+        queue(id, "2026-01-01T00:00:00Z");
+        queue(second, "2026-01-01T00:01:00Z");
+        awaitUntil("both queued, the first enqueued first",
+                () -> jobs.executions(JOB_NAME).stream().map(ExecutionView::id).toList().equals(List.of(id, second)));
+
+        cluster.client().batch().v1().jobs().inNamespace(NAMESPACE).withName(objectName)
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\""
+                        + Labels.ENQUEUED_AT + "\":\"2026-01-01T00:02:00Z\",\"" + Labels.DEPENDS_ON + "\":\"db\"}}}");
+        awaitUntil("the execution re-enqueued later is listed second, waiting for its new dependency", () -> {
+            List<ExecutionView> listed = jobs.executions(JOB_NAME);
+            return listed.stream().map(ExecutionView::id).toList().equals(List.of(second, id))
+                    && listed.get(1).positionInQueue() == 2 && listed.get(1).dependsOn().equals(List.of("db"))
+                    && listed.get(1).reason() != null;
+        });
+    }
+
+    private void queue(String executionId, String enqueuedAt) {
+        Map<String, String> labels = Map.of(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE, Labels.JOB, JOB_NAME,
+                Labels.ID, executionId);
+        cluster.client().batch().v1().jobs().inNamespace(NAMESPACE).resource(new JobBuilder()
+                .withNewMetadata().withName(Names.jobObjectName(JOB_NAME, executionId)).withLabels(labels)
+                    .withAnnotations(Map.of(Labels.ENQUEUED_AT, enqueuedAt)).endMetadata()
+                .withNewSpec().withSuspend(true).withNewTemplate().withNewSpec().withRestartPolicy("Never")
+                    .addNewContainer().withName("main").withImage("busybox").endContainer().endSpec().endTemplate()
+                .endSpec().build()).create();
     }
 
     /** An execution whose Job carries what the caches drop: a template, managed fields, a foreign annotation. */
