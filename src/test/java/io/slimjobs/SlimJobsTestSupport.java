@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -334,12 +335,22 @@ public abstract class SlimJobsTestSupport extends CamelMainTestSupport {
 
     /** The entry `GET /job/{name}` lists for an execution. */
     protected JsonNode listed(String jobName, String executionId) {
+        return listing(jobName, executionId)
+                .orElseThrow(() -> new AssertionError("execution " + executionId + " is not listed under " + jobName));
+    }
+
+    /** Whether `GET /job/{name}` lists the execution. */
+    protected boolean isListed(String jobName, String executionId) {
+        return listing(jobName, executionId).isPresent();
+    }
+
+    private Optional<JsonNode> listing(String jobName, String executionId) {
         for (var execution : get("/job/" + jobName).json()) {
             if (execution.get("Id").asText().equals(executionId)) {
-                return execution;
+                return Optional.of(execution);
             }
         }
-        throw new AssertionError("execution " + executionId + " is not listed under " + jobName);
+        return Optional.empty();
     }
 
     /** The status `GET /job/{name}` shows for an execution. */
