@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 
 import io.slimjobs.Endpoints;
-import io.slimjobs.Json;
 import io.slimjobs.config.JobOverrides;
 import io.slimjobs.config.ScheduleDefinition;
 import io.slimjobs.kube.ExecutionDetail;
@@ -16,7 +15,6 @@ import io.slimjobs.schedule.ScheduleView;
 import io.slimjobs.trigger.TriggerAccepted;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.jackson.JacksonDataFormat;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.rest.RestDefinition;
 import org.apache.camel.model.rest.RestParamType;
@@ -203,10 +201,7 @@ public class ApiRoutes extends RouteBuilder {
 
         from(Endpoints.API_JSON_RESPONSE).routeId("api-json-response")
                 .removeHeaders("*", Exchange.HTTP_RESPONSE_CODE)
-                .marshal(new JacksonDataFormat(Json.MAPPER, Object.class))
-                // written whole with a Content-Length, rather than chunked from a cached stream; read back as the UTF-8
-                // Jackson wrote, not in the charset the request's Content-Type named
-                .convertBodyTo(String.class, "UTF-8")
+                .bean(JsonBody.class, "of")
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json"));
     }
 
