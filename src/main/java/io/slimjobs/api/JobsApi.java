@@ -13,6 +13,7 @@ import io.slimjobs.error.NotFoundException;
 import io.slimjobs.kube.ExecutionDetail;
 import io.slimjobs.kube.ExecutionView;
 import io.slimjobs.kube.JobIndex;
+import io.slimjobs.kube.SerializedJson;
 import io.slimjobs.observe.ExecutionDecision;
 import io.slimjobs.observe.ExecutionDecisions;
 import io.slimjobs.schedule.ScheduleViews;
@@ -54,8 +55,8 @@ public final class JobsApi {
         return peer != null && callerTrust.isTrusted(peer.host(), forwardedFor);
     }
 
-    public List<ExecutionView> list(@Header("name") String name, @ExchangeProperty(TRUSTED_CALLER) boolean trusted) {
-        return jobs.executions(visibleJob(name, trusted));
+    public SerializedJson list(@Header("name") String name, @ExchangeProperty(TRUSTED_CALLER) boolean trusted) {
+        return jobs.executionsJson(visibleJob(name, trusted));
     }
 
     /** One execution with how it ended; 404 for an Id this job does not have. */

@@ -62,11 +62,11 @@ public final class JobIndex implements AutoCloseable {
     /** Executions a trigger waits to see cached, by id. */
     private final Map<String, CompletableFuture<Void>> awaited = new ConcurrentHashMap<>();
     /**
-     * The view of each finished execution, kept per version of its Job: it is read from the Job alone (no pod, no
-     * dependency changes it), and with thousands of finished executions kept for their TTL, building their views was
-     * most of a listing's cost.
+     * The view of each finished execution and its JSON, kept per version of its Job: it is read from the Job alone
+     * (no pod, no dependency changes it), and with thousands of finished executions kept for their TTL, building
+     * and writing their views was most of a listing's cost.
      */
-    private final PerJobVersion<ExecutionView> finishedViews;
+    private final PerJobVersion<FinishedView> finishedViews;
     /**
      * What an unfinished execution's view reads from its Job alone, kept per version of the Job: every Job event asks
      * for a pass over its cap group, which views the group's whole queue, and parsing each queued Job's enqueue time
@@ -94,7 +94,7 @@ public final class JobIndex implements AutoCloseable {
                 BY_EXECUTION_ID, job -> label(job, Labels.ID).map(List::of).orElse(List.of()),
                 BY_CAP_GROUP, capGroupIndex(capGroupOf),
                 BY_DEPENDENCY, JobIndex::dependsOn));
-        finishedViews = new PerJobVersion<>(informer, namespace, job -> buildView(job, facts(job)));
+        finishedViews = new PerJobVersion<>(informer, namespace, job -> FinishedView.of(buildView(job, facts(job))));
         unfinishedFacts = new PerJobVersion<>(informer, namespace, this::facts);
         onChange(job -> {
             label(job, Labels.ID).map(awaited::get).ifPresent(seen -> seen.complete(null));
@@ -207,6 +207,11 @@ public final class JobIndex implements AutoCloseable {
      */
     public List<ExecutionView> executions(String jobName) {
         return executions(jobName, job -> true);
+    }
+
+    /** The same as the API answers it: each finished execution's JSON is written once per version of its Job. */
+    public SerializedJson executionsJson(String jobName) {
+        return SerializedJson.array(executions(jobName), this::json);
     }
 
     /**
@@ -333,7 +338,20 @@ public final class JobIndex implements AutoCloseable {
     }
 
     private ExecutionView view(Job job) {
-        return ExecutionStatus.isFinished(job) ? finishedViews.of(job) : buildView(job, unfinishedFacts.of(job));
+        return ExecutionStatus.isFinished(job) ? finishedViews.of(job).view() : buildView(job, unfinishedFacts.of(job));
+    }
+
+    /** An execution's JSON: kept with the view of a finished one, written anew for the others. */
+    private byte[] json(ExecutionView view) {
+        FinishedView known = finishedViews.known(view.name());
+        return known != null && known.view() == view ? known.json() : SerializedJson.write(view);
+    }
+
+    private record FinishedView(ExecutionView view, byte[] json) {
+
+        static FinishedView of(ExecutionView view) {
+            return new FinishedView(view, SerializedJson.write(view));
+        }
     }
 
     /** What a view reads from its Job alone, whatever the Job's status and pods. */

@@ -45,6 +45,12 @@ final class PerJobVersion<V> {
         return value;
     }
 
+    /** What was read last for that object name, from whichever version of its Job; null for nothing. */
+    V known(String objectName) {
+        Known<V> entry = known.get(objectName);
+        return entry == null ? null : entry.value();
+    }
+
     void forget(Job job) {
         known.remove(job.getMetadata().getName());
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.slimjobs.HttpCaller.Answer;
+import io.slimjobs.Json;
 import io.slimjobs.SlimJobsTestSupport;
 import io.slimjobs.kube.Labels;
 import org.junit.jupiter.api.Test;
@@ -185,6 +187,37 @@ class ListAndDeleteTest extends SlimJobsTestSupport {
         for (String id : List.of(succeeds, fails, cannotPull)) {
             assertEquals(-1, executionOf("single", id).get("PositionInQueue").asInt());
         }
+    }
+
+    @Test
+    void should_list_a_finished_execution_as_its_job_now_is_in_the_json_jackson_writes() throws Exception {
+        String older = running("single");
+        kubelet().succeed(objectName(older));
+        awaitUntil("older succeeded", () -> statusOf("single", older).equals("Succeeded"));
+        String id = running("single");
+        kubelet().succeed(objectName(id));
+        awaitUntil("succeeded", () -> statusOf("single", id).equals("Succeeded"));
+        String before = get("/job/single").body();
+        assertEquals(before, get("/job/single").body());
+
+        // a finished Job edited afterwards, here given a reason in a text that is not ASCII
+        String reason = "arrêté à la main — 止";
+        retryingConflicts(() -> kube().batch().v1().jobs().inNamespace(namespace).withName(objectName(id))
+                .edit(job -> {
+                    job.getMetadata().getAnnotations().put(Labels.FAILURE_REASON, reason);
+                    return job;
+                }));
+        awaitUntil("reason listed", () -> executionOf("single", id).has("Reason"));
+
+        Answer after = get("/job/single");
+        // listed newest first: the reason ends the first element, the older one is listed as it was
+        int firstEnd = before.indexOf("},{");
+        assertEquals(before.substring(0, firstEnd) + ",\"Reason\":\"" + reason + "\"" + before.substring(firstEnd),
+                after.body());
+        assertEquals(Json.MAPPER.writeValueAsString(after.json()), after.body());
+        // sent whole, its length that of the UTF-8 bytes
+        assertEquals(String.valueOf(after.body().getBytes(StandardCharsets.UTF_8).length),
+                after.header("Content-Length"));
     }
 
     // --- deleting --------------------------------------------------------------------------------------
