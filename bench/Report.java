@@ -12,7 +12,9 @@ import java.util.function.Predicate;
  * Writes docs/performance.md to standard output from two result files of bench/run.sh: the "before" build's and the
  * "after" build's ({@code key<TAB>value} lines; a missing file leaves its column empty).
  *
- * <p>Usage: {@code java bench/Report.java bench/results/before.tsv bench/results/after.tsv > docs/performance.md}
+ * <p>Usage: {@code java bench/Report.java bench/results/before.tsv bench/results/after.tsv > docs/performance.md}, from
+ * the repository root: the profiles' findings and what was changed, which no run measures by itself, come from
+ * {@code bench/analysis.md}.
  */
 public final class Report {
 
@@ -22,6 +24,7 @@ public final class Report {
     }
 
     static final List<Row> ROWS = new ArrayList<>();
+    static final Path ANALYSIS = Path.of("bench/analysis.md");
 
     static {
         for (String c : new String[] {"1", "8", "32"}) {
@@ -92,7 +95,8 @@ public final class Report {
                 .replace("{flags}", after.getOrDefault("jvm_flags", before.getOrDefault("jvm_flags", "")))
                 .replace("{table}", table)
                 .replace("{rounds}", rounds)
-                .replace("{closing}", closing));
+                .replace("{closing}", closing)
+                .replace("{analysis}", Files.exists(ANALYSIS) ? Files.readString(ANALYSIS).strip() + "\n" : ""));
     }
 
     static String machine(Map<String, String> r) {
@@ -192,11 +196,7 @@ public final class Report {
             Trigger throughput per round:
 
             {rounds}
-            ## Where the time and memory go
-
-            _To be filled from `bench/run.sh --profile` (JFR hot methods and allocations by class, under the trigger
-            load and the listing load), before and after._
-
+            {analysis}
             ## Closing note
 
             {closing}
