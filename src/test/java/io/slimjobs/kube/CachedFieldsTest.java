@@ -18,8 +18,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.slimjobs.demo.EmbeddedCluster;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,35 +26,24 @@ import org.junit.jupiter.api.Test;
  * from them is what the cluster holds: an execution run to its end by the simulated kubelet reads as it does from
  * the whole objects, and what a view keeps of a Job between listings and passes follows the Job.
  */
-class CachedFieldsTest {
+class CachedFieldsTest extends CachesTestSupport {
 
     private static final String NAMESPACE = "cached-fields";
     private static final String JOB_NAME = "slim";
     private static final String FOREIGN_ANNOTATION = "kubectl.kubernetes.io/last-applied-configuration";
 
-    private EmbeddedCluster cluster;
-    private PodIndex pods;
-    private JobIndex jobs;
     private String id;
     private String objectName;
 
-    @BeforeEach
-    void startIndexes() {
-        cluster = EmbeddedCluster.start(NAMESPACE, null);
-        pods = new PodIndex(cluster.client(), NAMESPACE, 0);
-        jobs = new JobIndex(cluster.client(), NAMESPACE, 0, pods, name -> name,
-                new DependencyIndex(cluster.client(), NAMESPACE, 0));
-        pods.start();
-        jobs.start();
-        id = UUID.randomUUID().toString();
-        objectName = Names.jobObjectName(JOB_NAME, id);
+    @Override
+    protected String namespace() {
+        return NAMESPACE;
     }
 
-    @AfterEach
-    void stopCluster() {
-        jobs.close();
-        pods.close();
-        cluster.close();
+    @BeforeEach
+    void nameTheExecution() {
+        id = UUID.randomUUID().toString();
+        objectName = Names.jobObjectName(JOB_NAME, id);
     }
 
     @Test

@@ -18,8 +18,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.slimjobs.demo.EmbeddedCluster;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,28 +26,24 @@ import org.junit.jupiter.api.Test;
  * updates one object many times against a tight loop of lookups, so that a lookup landing in the middle of an
  * update is all but certain.
  */
-class ReadsDuringUpdatesTest {
+class ReadsDuringUpdatesTest extends CachesTestSupport {
 
     private static final String NAMESPACE = "reads-during-updates";
     private static final String JOB_NAME = "racing";
     private static final int UPDATES = 400;
 
-    private EmbeddedCluster cluster;
-    private PodIndex pods;
-    private JobIndex jobs;
     private String id;
     private Pod pod;
     private InetAddress podIp;
 
+    @Override
+    protected String namespace() {
+        return NAMESPACE;
+    }
+
     /** A released execution whose pod the simulated kubelet keeps Running, both cached. */
     @BeforeEach
     void runOneExecution() {
-        cluster = EmbeddedCluster.start(NAMESPACE, null);
-        pods = new PodIndex(cluster.client(), NAMESPACE, 0);
-        jobs = new JobIndex(cluster.client(), NAMESPACE, 0, pods, name -> name,
-                new DependencyIndex(cluster.client(), NAMESPACE, 0));
-        pods.start();
-        jobs.start();
         id = UUID.randomUUID().toString();
         Map<String, String> labels = Map.of(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE, Labels.JOB, JOB_NAME,
                 Labels.ID, id);
@@ -74,12 +68,6 @@ class ReadsDuringUpdatesTest {
         awaitUntil("its pod IP trusted", this::podIpTrusted);
     }
 
-    @AfterEach
-    void stopCluster() {
-        jobs.close();
-        pods.close();
-        cluster.close();
-    }
 
     @Test
     void should_find_an_execution_by_id_while_its_job_is_updated() {
